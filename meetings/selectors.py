@@ -1,0 +1,69 @@
+"""Reads of meetings: every page (and later export) goes through here."""
+
+from __future__ import annotations
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+
+from seiyo_dx.japanese import fiscal_year_bounds, fiscal_year_of
+
+from .models import AgendaPaper, Meeting, MeetingPoint, MeetingResult
+
+
+def meetings() -> QuerySet[Meeting]:
+    """Meetings newest first, as the list shows them (one query whatever their number).
+
+    ``result_order`` is the position of the result's box on the paper, so that sorting by
+    会議結果 follows the printed order rather than the stored codes.
+    """
+    result_order = Case(
+        *(When(result=value, then=Value(i)) for i, value in enumerate(MeetingResult.values)),
+        output_field=IntegerField(),
+    )
+    return Meeting.objects.annotate(result_order=result_order).order_by("-held_on", "-id")
+
+
+def meeting_with_papers() -> QuerySet[Meeting]:
+    """Meetings with everything both papers show: the agenda paper and the points."""
+    return Meeting.objects.select_related("agenda_paper").prefetch_related("points")
+
+
+def search_meetings(items: QuerySet[Meeting], text: str) -> QuerySet[Meeting]:
+    """Meetings whose subject, place or points (or their replies) contain ``text``.
+
+    The points are searched with EXISTS rather than a join, so no meeting is listed twice.
+    """
+    return items.filter(
+        Q(subject__icontains=text)
+        | Q(place__icontains=text)
+        | Exists(
+            MeetingPoint.objects.filter(meeting=OuterRef("pk")).filter(
+                Q(text__icontains=text) | Q(reply__icontains=text)
+            )
+        )
+    )
+
+
+def meetings_in_fiscal_year(items: QuerySet[Meeting], fiscal_year: int) -> QuerySet[Meeting]:
+    return items.filter(held_on__range=fiscal_year_bounds(fiscal_year))
+
+
+def meeting_fiscal_years() -> list[int]:
+    """The fiscal years (年度) in which meetings were held, newest first (one query)."""
+    months = Meeting.objects.dates("held_on", "month")
+    return sorted({fiscal_year_of(month) for month in months}, reverse=True)
+
+
+def meeting_part_histories(meeting_id: int) -> list[QuerySet]:
+    """The history querysets of a meeting's points and agenda paper.
+
+    Filtered by the meeting's id, so points and papers since deleted are still included.
+    """
+    return [
+        MeetingPoint.history.filter(meeting_id=meeting_id),
+        AgendaPaper.history.filter(meeting_id=meeting_id),
+    ]
+
+
+def meeting_histories(meeting_id: int) -> list[QuerySet]:
+    """The history querysets of a meeting and its parts, for ``seiyo_dx.history.change_log``."""
+    return [Meeting.history.filter(id=meeting_id), *meeting_part_histories(meeting_id)]

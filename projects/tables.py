@@ -1,0 +1,177 @@
+"""The schedule laid out like the printed 全体のスケジュール."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.db.models import F
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from seiyo_dx.japanese import number, wareki
+
+from .models import Initiative, ProgrammeYear, ScheduleItem
+
+
+def bullet_list(lines: list[str]) -> str:
+    if not lines:
+        return ""
+    return format_html(
+        '<ul class="bullets">{}</ul>',
+        format_html_join("", "<li>{}</li>", ((line,) for line in lines)),
+    )
+
+
+def budget_text(item: ScheduleItem) -> list[str]:
+    """How the budget cell reads: the amounts, 「Xを含む」, or "-"."""
+    amounts = [number(line.amount) for line in item.budget_lines.all()]
+    if amounts:
+        return amounts
+    if item.included_in_id:
+        return [_("%(name)sを含む") % {"name": item.included_in.name}]
+    return ["-"]
+
+
+class PlanColumn(tables.Column):
+    """The plan of one fiscal year (a column per programme year)."""
+
+    def __init__(self, year: ProgrammeYear, **kwargs):
+        self.year = year
+        super().__init__(
+            verbose_name=str(year), accessor="pk", orderable=False, empty_values=(), **kwargs
+        )
+
+    def render(self, record):
+        for plan in record.plans.all():
+            if plan.year_id == self.year.pk:
+                return bullet_list(plan.lines)
+        return ""
+
+    def value(self, record):
+        for plan in record.plans.all():
+            if plan.year_id == self.year.pk:
+                return "\n".join(plan.lines)
+        return ""
+
+
+class ScheduleTable(tables.Table):
+    category = tables.Column(verbose_name=_("区分"), order_by=("category__order", "order"))
+    name = tables.Column(verbose_name=_("項目"), linkify=True, footer=_("計"))
+    budget = tables.Column(
+        verbose_name=_("予算額（千円）"),
+        accessor="budget_total",
+        order_by=("budget_total",),
+        empty_values=(),
+        attrs={"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num total"}},
+        footer=lambda table: number(table.budget_total),
+    )
+    status = tables.Column(verbose_name=_("状況"), order_by=("status__order",))
+    concerns = tables.Column(
+        verbose_name=_("懸案など"), accessor="pk", orderable=False, empty_values=()
+    )
+
+    class Meta:
+        model = ScheduleItem
+        fields = ("category", "name", "budget", "status")
+        sequence = ("category", "name", "budget", "status", "...", "concerns")
+        template_name = "projects/schedule_table.html"
+        attrs = {"class": "data schedule", "id": "schedule-table"}
+        empty_text = _("条件に合う項目はありません。")
+        orderable = True
+
+    def __init__(self, data, *, years: list[ProgrammeYear], budget_total: int, **kwargs):
+        self.budget_total = budget_total
+        extra = [(f"plan_{year.start_year}", PlanColumn(year)) for year in years]
+        super().__init__(data, extra_columns=extra, **kwargs)
+
+    @property
+    def grouped(self) -> bool:
+        """Rows are grouped by category as printed unless the user sorted by another column."""
+        return not self.order_by or self.order_by[0].lstrip("-") == "category"
+
+    def before_render(self, request):
+        # Mark the first row of each category with its row span (the printed table's layout).
+        records = [row.record for row in self.rows]
+        for index, record in enumerate(records):
+            first = index == 0 or records[index - 1].category_id != record.category_id
+            if first:
+                span = 1
+                while (
+                    index + span < len(records)
+                    and records[index + span].category_id == record.category_id
+                ):
+                    span += 1
+                record.group_span = span
+            else:
+                record.group_span = 0
+
+    def order_budget(self, queryset, is_descending):
+        # Items without an amount go last either way, on SQLite and PostgreSQL alike.
+        total = F("budget_total")
+        order = total.desc(nulls_last=True) if is_descending else total.asc(nulls_last=True)
+        return queryset.order_by(order, "category__order", "order"), True
+
+    def render_budget(self, record):
+        return format_html_join(
+            "", '<span class="line">{}</span>', ((text,) for text in budget_text(record))
+        )
+
+    def value_budget(self, record):
+        return record.budget_total
+
+    def render_concerns(self, record):
+        return bullet_list([c.text for c in record.concerns.all()])
+
+    def value_concerns(self, record):
+        return "\n".join(c.text for c in record.concerns.all())
+
+
+class InitiativeTable(tables.Table):
+    name = tables.Column(verbose_name=_("取組"), linkify=True)
+    theme = tables.Column(verbose_name=_("分野"))
+    partner = tables.Column(verbose_name=_("連携先"))
+    next_milestone = tables.Column(
+        verbose_name=_("次のマイルストーン"), accessor="pk", orderable=False, empty_values=()
+    )
+    latest_note = tables.Column(
+        verbose_name=_("最新の進捗"), accessor="pk", orderable=False, empty_values=()
+    )
+
+    class Meta:
+        model = Initiative
+        fields = ("name", "theme", "partner")
+        attrs = {"class": "data", "id": "initiative-table"}
+        empty_text = _("条件に合う取組はありません。")
+
+    def render_next_milestone(self, record):
+        pending = [m for m in record.milestones.all() if not m.done]
+        if not pending:
+            return _("（すべて完了）")
+        return format_html("{}　{}", wareki(pending[0].due_on), pending[0].title)
+
+    def render_latest_note(self, record):
+        notes = list(record.notes.all())
+        if not notes:
+            return ""
+        return format_html("{}：{}", wareki(notes[0].noted_on), notes[0].text)
+
+
+class ScheduleExportTable(ScheduleTable):
+    """The schedule as data: the same columns plus the budget breakdown, one value per cell."""
+
+    budget_lines = tables.Column(verbose_name=_("予算内訳（千円）"), accessor="pk", empty_values=())
+    included_in = tables.Column(verbose_name=_("予算を含む項目"), accessor="included_in__name")
+
+    class Meta(ScheduleTable.Meta):
+        sequence = (
+            "category",
+            "name",
+            "budget",
+            "budget_lines",
+            "included_in",
+            "status",
+            "...",
+            "concerns",
+        )
+
+    def value_budget_lines(self, record):
+        return "、".join(str(line.amount) for line in record.budget_lines.all())

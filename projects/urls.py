@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+urlpatterns = [
+    path("", views.schedule, name="schedule"),
+    path("items/<int:pk>/", views.item_detail, name="item"),
+    path("initiatives/", views.initiatives, name="initiatives"),
+    path("initiatives/<int:pk>/", views.initiative_detail, name="initiative"),
+]

@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+
+# The demo accounts created by ``manage.py seed_demo``; their passwords are in the README.
+DEMO_USERNAMES = frozenset({"editor", "viewer"})
+
+
+class NoDemoAccountsInProductionBackend(ModelBackend):
+    """The documented demo accounts can log in only on a development site (DEBUG on)."""
+
+    def user_can_authenticate(self, user):
+        if user.get_username() in DEMO_USERNAMES and not settings.DEBUG:
+            return False
+        return super().user_can_authenticate(user)

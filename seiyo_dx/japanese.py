@@ -1,0 +1,122 @@
+"""Japanese formatting used by every page and export: era dates, fiscal years (年度), numbers.
+
+No PyPI package prints exactly what city forms need (令和元年, 令和4年11月24日, R04.2.25), so the
+era table lives here. Functions return plain strings; ``templatetags/japanese.py`` wraps them
+as template filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Era:
+    name: str
+    letter: str
+    starts: dt.date
+
+
+# Newest first. Meiji is counted from the adoption of the solar calendar (1873-01-01).
+ERAS = (
+    Era("令和", "R", dt.date(2019, 5, 1)),
+    Era("平成", "H", dt.date(1989, 1, 8)),
+    Era("昭和", "S", dt.date(1926, 12, 25)),
+    Era("大正", "T", dt.date(1912, 7, 30)),
+    Era("明治", "M", dt.date(1873, 1, 1)),
+)
+
+
+def era_of(day: dt.date) -> tuple[Era, int]:
+    """The era a date falls in and its year within that era (1 for 元年)."""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    for era in ERAS:
+        if day >= era.starts:
+            return era, day.year - era.starts.year + 1
+    raise ValueError(f"{day} is before the eras this module knows")
+
+
+def _western(year: int, suffix: str = "年") -> str:
+    if getattr(settings, "SEIYO_WESTERN_YEAR_ALONGSIDE", False):
+        return f"({year}{suffix})"
+    return ""
+
+
+def era_year(day: dt.date) -> str:
+    """令和4年, 令和元年."""
+    era, year = era_of(day)
+    return f"{era.name}{'元' if year == 1 else year}年{_western(day.year)}"
+
+
+def wareki(day: dt.date | None) -> str:
+    """The long form city documents use: 令和4年11月1日 (令和元年5月1日 in the first year)."""
+    if day is None:
+        return ""
+    return f"{era_year(day)}{day.month}月{day.day}日"
+
+
+def wareki_abbr(day: dt.date | None) -> str:
+    """The short form of forms and contracts: R04.2.25 (two-digit era year)."""
+    if day is None:
+        return ""
+    era, year = era_of(day)
+    return f"{era.letter}{year:02d}.{day.month}.{day.day}"
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    """The fiscal year (年度) a date falls in, named by the Western year it starts in."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def fiscal_year_bounds(fiscal_year: int) -> tuple[dt.date, dt.date]:
+    """First and last day of a fiscal year: 2022 → 2022-04-01 … 2023-03-31."""
+    return dt.date(fiscal_year, 4, 1), dt.date(fiscal_year + 1, 3, 31)
+
+
+def _fiscal_era(fiscal_year: int) -> tuple[Era, int]:
+    # A fiscal year takes the era of the calendar year it starts in, as that year ends:
+    # fiscal 2019 began under 平成 but is 令和元年度; fiscal 1988 stays 昭和63年度.
+    return era_of(dt.date(fiscal_year, 12, 31))
+
+
+def fiscal_year_label(fiscal_year: int | None) -> str:
+    """令和4年度; 令和元年度 for fiscal 2019."""
+    if fiscal_year is None:
+        return ""
+    era, year = _fiscal_era(fiscal_year)
+    return f"{era.name}{'元' if year == 1 else year}年度{_western(fiscal_year, '年度')}"
+
+
+def fiscal_year_abbr(fiscal_year: int) -> str:
+    """R4 (as in the schedule's status R4継続)."""
+    era, year = _fiscal_era(fiscal_year)
+    return f"{era.letter}{year}"
+
+
+def number(value: int | float | Decimal | None, digits: int = 0) -> str:
+    """Thousands separators and △ for negatives: 187,197 / △7."""
+    if value is None:
+        return ""
+    quantized = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    text = f"{abs(quantized):,.{digits}f}"
+    return f"△{text}" if quantized < 0 else text
+
+
+def percent(ratio: float | Decimal | None, digits: int = 1) -> str:
+    """A ratio as a percentage to one decimal, rounded half up: 0.58430 → 58.4%."""
+    if ratio is None:
+        return ""
+    return f"{number(Decimal(str(ratio)) * 100, digits)}%"
+
+
+def person_name(user) -> str:
+    """A user's name as Japanese documents print it: family name first (田中 花子)."""
+    if user is None:
+        return ""
+    full = f"{user.last_name} {user.first_name}".strip()
+    return full or user.get_username()

@@ -1,0 +1,50 @@
+"""Central registries the areas contribute to (NetBox's registry, pretix's signals).
+
+The core (``seiyo_dx``) renders whatever is registered and imports no area's models. An area
+registers its entries in its ``AppConfig.ready()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Entries with a unique key, read back in their declared order."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._entries: dict[str, T] = {}
+
+    def register(self, entry: T) -> T:
+        key = entry.key  # type: ignore[attr-defined]
+        if key in self._entries:
+            raise ValueError(f"{self.name}: {key!r} is registered twice")
+        self._entries[key] = entry
+        return entry
+
+    def unregister(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(sorted(self._entries.values(), key=lambda e: (e.order, e.key)))  # type: ignore[attr-defined]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._entries
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of the main navigation."""
+
+    key: str
+    label: str
+    url_name: str
+    order: int = 100
+
+
+navigation: Registry[NavItem] = Registry("navigation")

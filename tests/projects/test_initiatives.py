@@ -1,0 +1,58 @@
+"""The programme's other threads (source-notes §7): listed, filtered, each with its page."""
+
+import re
+
+from projects.models import Initiative, Milestone, ProgressNote
+
+
+def names(html: str) -> list[str]:
+    table = html.split('id="initiative-table"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<a href="/schedule/initiatives/\d+/">([^<]+)</a>', table)
+
+
+def test_the_papers_other_threads_are_listed(viewer_client, source_data):
+    html = viewer_client.get("/schedule/initiatives/").content.decode()
+    assert names(html) == [
+        "DX人材（AnotherWorks）",
+        "DX人材（NTTドコモ）",
+        "ホームページの見直し",
+        "高度デジタル人材シェアリング事業",
+        "デジタルデバイド対策",
+    ]
+    # The next open milestone, in era dates.
+    assert "令和4年3月1日　仕様検討・策定" in html
+
+
+def test_initiatives_filter_by_theme_text_and_open_milestones(viewer_client, source_data):
+    assert names(viewer_client.get("/schedule/initiatives/?theme=DX人材").content.decode()) == [
+        "DX人材（AnotherWorks）",
+        "DX人材（NTTドコモ）",
+    ]
+    assert names(viewer_client.get("/schedule/initiatives/?q=LINE").content.decode()) == [
+        "ホームページの見直し"
+    ]
+    without_open = viewer_client.get(
+        "/schedule/initiatives/?open_milestones=false"
+    ).content.decode()
+    assert names(without_open) == ["高度デジタル人材シェアリング事業"]
+
+
+def test_initiative_page_shows_milestones_notes_and_history(viewer_client, source_data):
+    initiative = Initiative.objects.get(name="デジタルデバイド対策")
+    html = viewer_client.get(f"/schedule/initiatives/{initiative.pk}/").content.decode()
+    assert "10/24時点で5か所実施済み" in html
+    assert "令和4年11月1日" in html  # the prefectural classes from November
+    assert "変更履歴" in html and "2022.11.1 会議資料" in html
+
+
+def test_initiative_list_query_count_is_constant(
+    viewer_client, source_data, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12) as small:
+        viewer_client.get("/schedule/initiatives/")
+    for n in range(50):
+        initiative = Initiative.objects.create(name=f"取組{n}", theme="追加", order=100 + n)
+        Milestone.objects.create(initiative=initiative, due_on="2023-01-01", title="開始")
+        ProgressNote.objects.create(initiative=initiative, noted_on="2022-12-01", text="メモ")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        viewer_client.get("/schedule/initiatives/")

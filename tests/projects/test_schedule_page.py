@@ -1,0 +1,179 @@
+"""The schedule page, its filters, sorting and exports, as a viewer uses them."""
+
+import csv
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from projects.models import BudgetLine, Category, ScheduleItem, Status
+
+
+def rows_of(html: str) -> list[str]:
+    """The item names of the table body, in order."""
+    body = html.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    return re.findall(r'<th scope="row" ><a href="[^"]+">([^<]+)</a></th>', body)
+
+
+def footer_total(html: str) -> str:
+    return re.search(r'<td class="num total">([^<]*)</td>', html).group(1)
+
+
+def test_schedule_is_grouped_by_category_like_the_printed_table(viewer_client, source_data):
+    html = viewer_client.get("/schedule/").content.decode()
+    spans = re.findall(r'<th scope="rowgroup" class="group" rowspan="(\d)">([^<]+)</th>', html)
+    assert spans == [
+        ("3", "窓口フロントスタッフ"),
+        ("3", "教育ICT"),
+        ("3", "職員の生産性向上"),
+        ("4", "業務継続"),
+    ]
+    assert len(rows_of(html)) == 13
+    assert footer_total(html) == "187,197"
+    # Amounts with separators, two lines for テレワーク環境, inclusion and "-" as printed.
+    assert '<span class="line">3,802</span><span class="line">42,004</span>' in html
+    assert "オンライン窓口を含む" in html and "レイアウト変更を含む" in html
+    assert '<span class="line">-</span>' in html
+    for header in ("令和3年度", "令和4年度", "令和5年度", "懸案など"):
+        assert header in html
+
+
+@pytest.mark.parametrize(
+    ("query", "names", "total"),
+    [
+        (
+            "status={done}",
+            [
+                "オンライン窓口",
+                "遠隔学習・講座",
+                "浸透プログラム",
+                "通信環境整備",
+                "テレワーク環境",
+            ],
+            "92,321",
+        ),
+        (
+            "category={front}",
+            ["申請書統合デジタル化（総合窓口）", "キャッシュレス", "オンライン窓口"],
+            "51,015",
+        ),
+        (
+            "year={r5}",
+            [
+                "申請書統合デジタル化（総合窓口）",
+                "キャッシュレス",
+                "オンライン窓口",
+                "連絡のデジタル化",
+            ],
+            "53,055",
+        ),
+        ("q=QR", ["キャッシュレス"], "8,800"),
+        ("q=リテラシー", ["オンライン窓口", "遠隔学習・講座", "浸透プログラム"], "32,215"),
+    ],
+)
+def test_filters_narrow_the_rows_and_the_total(viewer_client, source_data, query, names, total):
+    ids = {
+        "done": Status.objects.get(name="完了").pk,
+        "front": Category.objects.get(name="窓口フロントスタッフ").pk,
+        "r5": 3,
+    }
+    html = viewer_client.get("/schedule/?" + query.format(**ids)).content.decode()
+    assert rows_of(html) == names
+    assert footer_total(html) == total
+
+
+def test_sorting_by_budget_orders_rows_and_drops_the_grouping(viewer_client, source_data):
+    html = viewer_client.get("/schedule/?sort=-budget").content.decode()
+    assert rows_of(html)[:3] == ["レイアウト変更", "テレワーク環境", "オンライン窓口"]
+    assert 'scope="rowgroup"' not in html
+    assert footer_total(html) == "187,197"
+
+
+def test_csv_export_is_utf8_with_bom_and_neutralises_formulas(viewer_client, source_data):
+    ScheduleItem.objects.filter(name="書類整理").update(
+        name='=HYPERLINK("http://evil.example","x")'
+    )
+    response = viewer_client.get("/schedule/?export=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "filename*=UTF-8''%E5%85%A8%E4%BD%93" in response["Content-Disposition"]
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:6] == [
+        "区分",
+        "項目",
+        "予算額（千円）",
+        "予算内訳（千円）",
+        "予算を含む項目",
+        "状況",
+    ]
+    assert len(rows) == 14
+    telework = next(r for r in rows if r[1] == "テレワーク環境")
+    assert telework[2] == "45806" and telework[3] == "3802、42004"
+    assert any(r[1] == '\'=HYPERLINK("http://evil.example","x")' for r in rows)
+
+
+def test_xlsx_export_has_numbers_as_numbers_and_text_never_as_formula(viewer_client, source_data):
+    ScheduleItem.objects.filter(name="書類整理").update(name="=1+1")
+    response = viewer_client.get("/schedule/?export=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "全体のスケジュール(データ)"
+    assert sheet.merged_cells.ranges == set()
+    values = {sheet.cell(row, 2).value: row for row in range(2, sheet.max_row + 1)}
+    cashless = values["キャッシュレス"]
+    assert sheet.cell(cashless, 3).value == 8800
+    assert sheet.cell(cashless, 3).number_format == '#,##0;"△"#,##0;0'
+    hostile = sheet.cell(values["=1+1"], 2)
+    assert hostile.data_type == "s"
+    assert sum(sheet.cell(r, 3).value or 0 for r in range(2, sheet.max_row + 1)) == 187_197
+
+
+def test_item_page_shows_everything_about_the_item(viewer_client, source_data):
+    item = ScheduleItem.objects.get(name="テレワーク環境")
+    html = viewer_client.get(f"/schedule/items/{item.pk}/").content.decode()
+    for text in (
+        "業務継続",
+        "完了",
+        "3,802",
+        "42,004",
+        "45,806",
+        "システム構築",
+        "運用",
+        "テレワークの運用ルール",
+        "更新の際の経費",
+        "変更履歴",
+        "2022.3.14 行政経営戦略会議資料",
+    ):
+        assert text in html
+    assert "管理画面で編集" not in html
+
+
+def test_user_text_is_escaped_on_the_pages(viewer_client, source_data):
+    item = ScheduleItem.objects.get(name="書類整理")
+    item.name = "<script>alert(1)</script>"
+    item.save()
+    for url in ("/schedule/", f"/schedule/items/{item.pk}/"):
+        html = viewer_client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def _add_items(count: int) -> None:
+    category = Category.objects.first()
+    status = Status.objects.first()
+    items = ScheduleItem.objects.bulk_create(
+        ScheduleItem(category=category, status=status, name=f"追加項目{n}", order=100 + n)
+        for n in range(count)
+    )
+    BudgetLine.objects.bulk_create(BudgetLine(item=item, amount=1) for item in items)
+
+
+def test_schedule_query_count_does_not_grow_with_the_items(
+    viewer_client, source_data, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(14) as small:
+        viewer_client.get("/schedule/")
+    _add_items(13 * 99)  # 100x the printed schedule
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = viewer_client.get("/schedule/")
+    assert footer_total(response.content.decode()) == "188,484"

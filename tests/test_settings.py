@@ -1,0 +1,55 @@
+"""Production settings pass Django's deploy checks and refuse to start without a key."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings as django_settings
+
+REPO_ROOT = django_settings.BASE_DIR
+CONFIG_VARS = (
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    # Set for the browser tests only (Playwright's sync API); never in a deployment.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DATABASE_URL",
+    "SEIYO_WESTERN_YEAR_ALONGSIDE",
+)
+
+
+def _run(args, **env):
+    base = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS}
+    base["DJANGO_SETTINGS_MODULE"] = "seiyo_dx.settings"
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=REPO_ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(45),  # 60 characters
+        ALLOWED_HOSTS="dx.example.lg.jp",
+        DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite3",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout + result.stderr
+
+
+def test_settings_refuse_to_load_without_secret_key_when_debug_is_off():
+    result = _run(["-c", "import django; django.setup()"], DEBUG="0")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+
+
+def test_language_and_time_zone_are_japanese(settings):
+    assert settings.LANGUAGE_CODE == "ja"
+    assert settings.TIME_ZONE == "Asia/Tokyo"
