@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+import datetime as dt
 
-from seiyo_dx.japanese import fiscal_year_bounds, fiscal_year_of
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+
+from seiyo_dx.japanese import fiscal_year_bounds, fiscal_year_of, wareki
 
 from .models import AgendaPaper, Meeting, MeetingPoint, MeetingResult
 
@@ -67,3 +79,38 @@ def meeting_part_histories(meeting_id: int) -> list[QuerySet]:
 def meeting_histories(meeting_id: int) -> list[QuerySet]:
     """The history querysets of a meeting and its parts, for ``seiyo_dx.history.change_log``."""
     return [Meeting.history.filter(id=meeting_id), *meeting_part_histories(meeting_id)]
+
+
+def _with_agenda_and_point_count() -> QuerySet[Meeting]:
+    """Meetings with their agenda paper joined and ``point_count`` (会議内容) annotated."""
+    return Meeting.objects.select_related("agenda_paper").annotate(point_count=Count("points"))
+
+
+def last_meeting_on_or_before(day: dt.date) -> Meeting | None:
+    """The latest meeting held on or before ``day`` (one query), or None."""
+    return (
+        _with_agenda_and_point_count().filter(held_on__lte=day).order_by("-held_on", "-id").first()
+    )
+
+
+def next_meeting_after(day: dt.date) -> Meeting | None:
+    """The first meeting held after ``day`` (one query), or None."""
+    return _with_agenda_and_point_count().filter(held_on__gt=day).order_by("held_on", "id").first()
+
+
+def meeting_dates() -> list[tuple[dt.date, str]]:
+    """For the as-of picker: (held_on, "令和4年11月1日 件名"), newest first (one query)."""
+    rows = Meeting.objects.order_by("-held_on", "-id").values_list("held_on", "subject")
+    return [(held_on, f"{wareki(held_on)} {subject}") for held_on, subject in rows]
+
+
+def meeting_for_workbook(meeting_id: int | None, day: dt.date) -> Meeting | None:
+    """The meeting whose papers lead the workbook, with its agenda paper and points.
+
+    The chosen meeting if ``meeting_id`` is given (None if it does not exist), else the last
+    meeting held on or before ``day``. Two queries: the meeting with its paper, the points.
+    """
+    items = meeting_with_papers()
+    if meeting_id is not None:
+        return items.filter(pk=meeting_id).first()
+    return items.filter(held_on__lte=day).order_by("-held_on", "-id").first()

@@ -16,5 +16,7 @@ class ProjectsConfig(ProgrammeAppConfig):
     def ready(self):
         from seiyo_dx.registry import NavItem, navigation
 
+        from . import panels, sheets  # noqa: F401  (they register themselves)
+
         navigation.register(NavItem("schedule", _("全体のスケジュール"), "projects:schedule", 10))
         navigation.register(NavItem("initiatives", _("その他の取組"), "projects:initiatives", 20))

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from seiyo_dx import history
+from seiyo_dx.dashboard import AsOf
+from seiyo_dx.figures import Figure, FigureSource
 
 from .models import (
     BudgetLine,
+    Category,
     Concern,
     FiscalYearPlan,
     Initiative,
@@ -13,6 +21,7 @@ from .models import (
     ProgrammeYear,
     ProgressNote,
     ScheduleItem,
+    Status,
 )
 
 
@@ -82,3 +91,173 @@ def initiative_part_histories(initiative_id: int) -> list[QuerySet]:
 
 def initiative_histories(initiative_id: int) -> list[QuerySet]:
     return [Initiative.history.filter(id=initiative_id), *initiative_part_histories(initiative_id)]
+
+
+# --- The schedule as it stood on a date (dashboard, workbook) -------------------------------
+
+
+@dataclass
+class ItemSnapshot:
+    """One row of the schedule as of a date, with everything the printed table shows."""
+
+    id: int
+    category: str
+    category_order: int
+    name: str
+    order: int
+    status: str
+    status_is_complete: bool
+    included_in: str | None
+    budget_lines: list[int] = field(default_factory=list)
+    plans: dict[int, list[str]] = field(default_factory=dict)  # start year → lines
+    concerns: list[str] = field(default_factory=list)
+
+    @property
+    def budget_total(self) -> int | None:
+        return sum(self.budget_lines) if self.budget_lines else None
+
+
+@dataclass
+class ScheduleSnapshot:
+    as_of: AsOf
+    years: list[int]  # programme years, Western start years
+    items: list[ItemSnapshot]
+    budget_total: int
+
+
+def schedule_snapshot(as_of: AsOf) -> ScheduleSnapshot:
+    """The whole schedule as of a date, from the history for past dates (constant queries).
+
+    Names of categories and statuses are read as they stood then too.
+    """
+    when = as_of.moment
+    categories = {c.id: c for c in history.as_of(Category, when)}
+    statuses = {s.id: s for s in history.as_of(Status, when)}
+    years = {y.id: y.start_year for y in history.as_of(ProgrammeYear, when)}
+    items = list(history.as_of(ScheduleItem, when))
+    names = {item.id: item.name for item in items}
+    rows = {
+        item.id: ItemSnapshot(
+            id=item.id,
+            category=categories[item.category_id].name,
+            category_order=categories[item.category_id].order,
+            name=item.name,
+            order=item.order,
+            status=statuses[item.status_id].name,
+            status_is_complete=statuses[item.status_id].is_complete,
+            included_in=names.get(item.included_in_id),
+        )
+        for item in items
+    }
+    for line in history.as_of(BudgetLine, when).order_by("order", "id"):
+        if line.item_id in rows:
+            rows[line.item_id].budget_lines.append(line.amount)
+    for plan in history.as_of(FiscalYearPlan, when):
+        if plan.item_id in rows and plan.year_id in years:
+            rows[plan.item_id].plans[years[plan.year_id]] = [
+                line.strip() for line in plan.content.splitlines() if line.strip()
+            ]
+    for concern in history.as_of(Concern, when).order_by("order", "id"):
+        if concern.item_id in rows:
+            rows[concern.item_id].concerns.append(concern.text)
+    ordered = sorted(rows.values(), key=lambda r: (r.category_order, r.order, r.id))
+    return ScheduleSnapshot(
+        as_of=as_of,
+        years=sorted(years.values()),
+        items=ordered,
+        budget_total=budget_total_as_of(as_of),
+    )
+
+
+def budget_total_as_of(as_of: AsOf) -> int:
+    """計 as of a date: the sum of the budget lines of the items that existed then."""
+    when = as_of.moment
+    items = history.as_of(ScheduleItem, when).values("id")
+    lines = history.as_of(BudgetLine, when).filter(item_id__in=items)
+    return lines.aggregate(total=Sum("amount"))["total"] or 0
+
+
+# --- Figures and panel data, as of a date ---------------------------------------------------
+
+
+def budget_total_figure(as_of: AsOf) -> Figure:
+    return Figure(
+        key="schedule.budget_total",
+        label=str(_("予算額 計")),
+        value=budget_total_as_of(as_of),
+        unit="千円",
+        definition=str(
+            _(
+                "全体のスケジュールの各項目の予算額（予算内訳）の合計。"
+                "他の項目に含まれる項目（「…を含む」）は重ねて数えない。"
+            )
+        ),
+        source=FigureSource.COUNTED,
+        period_end=as_of.day,
+    )
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    name: str
+    is_complete: bool
+    count: int
+
+
+def status_counts(as_of: AsOf) -> list[StatusCount]:
+    """Items per status as of a date, counted in the database, in the statuses' order."""
+    when = as_of.moment
+    counts = dict(
+        history.as_of(ScheduleItem, when)
+        .order_by()
+        .values_list("status_id")
+        .annotate(n=Count("id"))
+        .values_list("status_id", "n")
+    )
+    statuses = history.as_of(Status, when).order_by("order", "name")
+    return [StatusCount(s.name, s.is_complete, counts.get(s.id, 0)) for s in statuses]
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    name: str
+    status: str
+    plan: list[str]
+
+
+def open_items_of_fiscal_year(as_of: AsOf) -> list[OpenItem]:
+    """Items with a plan for the 年度 of the date whose status is not yet a completed one."""
+    when = as_of.moment
+    years = history.as_of(ProgrammeYear, when).filter(start_year=as_of.fiscal_year).values("id")
+    plans = {
+        plan.item_id: plan.content
+        for plan in history.as_of(FiscalYearPlan, when).filter(year_id__in=years)
+    }
+    statuses = {s.id: s for s in history.as_of(Status, when)}
+    open_status_ids = [s.id for s in statuses.values() if not s.is_complete]
+    items = (
+        history.as_of(ScheduleItem, when)
+        .filter(id__in=list(plans), status_id__in=open_status_ids)
+        .order_by("category_id", "order", "id")
+    )
+    return [
+        OpenItem(
+            item.name,
+            statuses[item.status_id].name,
+            [line.strip() for line in plans[item.id].splitlines() if line.strip()],
+        )
+        for item in items
+    ]
+
+
+@dataclass(frozen=True)
+class ItemConcern:
+    item: str
+    text: str
+
+
+def concerns_as_of(as_of: AsOf) -> list[ItemConcern]:
+    when = as_of.moment
+    names = dict(history.as_of(ScheduleItem, when).values_list("id", "name"))
+    concerns = history.as_of(Concern, when).order_by("item_id", "order", "id")
+    return [ItemConcern(names[c.item_id], c.text) for c in concerns if c.item_id in names]

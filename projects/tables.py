@@ -46,12 +46,6 @@ class PlanColumn(tables.Column):
                 return bullet_list(plan.lines)
         return ""
 
-    def value(self, record):
-        for plan in record.plans.all():
-            if plan.year_id == self.year.pk:
-                return "\n".join(plan.lines)
-        return ""
-
 
 class ScheduleTable(tables.Table):
     category = tables.Column(verbose_name=_("区分"), order_by=("category__order", "order"))
@@ -115,14 +109,8 @@ class ScheduleTable(tables.Table):
             "", '<span class="line">{}</span>', ((text,) for text in budget_text(record))
         )
 
-    def value_budget(self, record):
-        return record.budget_total
-
     def render_concerns(self, record):
         return bullet_list([c.text for c in record.concerns.all()])
-
-    def value_concerns(self, record):
-        return "\n".join(c.text for c in record.concerns.all())
 
 
 class InitiativeTable(tables.Table):
@@ -153,25 +141,3 @@ class InitiativeTable(tables.Table):
         if not notes:
             return ""
         return format_html("{}：{}", wareki(notes[0].noted_on), notes[0].text)
-
-
-class ScheduleExportTable(ScheduleTable):
-    """The schedule as data: the same columns plus the budget breakdown, one value per cell."""
-
-    budget_lines = tables.Column(verbose_name=_("予算内訳（千円）"), accessor="pk", empty_values=())
-    included_in = tables.Column(verbose_name=_("予算を含む項目"), accessor="included_in__name")
-
-    class Meta(ScheduleTable.Meta):
-        sequence = (
-            "category",
-            "name",
-            "budget",
-            "budget_lines",
-            "included_in",
-            "status",
-            "...",
-            "concerns",
-        )
-
-    def value_budget_lines(self, record):
-        return "、".join(str(line.amount) for line in record.budget_lines.all())

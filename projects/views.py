@@ -1,16 +1,15 @@
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django_tables2 import RequestConfig
 from openpyxl import Workbook
 
+from seiyo_dx.dashboard import AsOf
 from seiyo_dx.history import change_log
-from seiyo_dx.japanese import wareki
-from seiyo_dx.spreadsheets import csv_response, data_sheet, xlsx_response
+from seiyo_dx.spreadsheets import csv_response, xlsx_response
 
-from . import selectors
+from . import datasheet, selectors
 from .filters import InitiativeFilter, ScheduleItemFilter
-from .tables import InitiativeTable, ScheduleExportTable, ScheduleTable
+from .tables import InitiativeTable, ScheduleTable
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -24,9 +23,7 @@ def schedule(request):
     total = selectors.budget_total(items)
     export = request.GET.get("export")
     if export in EXPORT_FORMATS:
-        table = ScheduleExportTable(items, years=years, budget_total=total)
-        RequestConfig(request, paginate=False).configure(table)
-        return _export_schedule(table, export)
+        return _export_schedule(items, export)
     table = ScheduleTable(items, years=years, budget_total=total)
     RequestConfig(request, paginate=False).configure(table)
     return render(
@@ -41,16 +38,17 @@ def schedule(request):
     )
 
 
-def _export_schedule(table, export):
-    rows = list(table.as_values())
-    header, body = rows[0], rows[1:]
-    filename = f"全体のスケジュール_{wareki(timezone.localdate())}"
+def _export_schedule(items, export):
+    """The data sheet (the same columns the import reads) of the items shown, as of today."""
+    snapshot = selectors.schedule_snapshot(AsOf.today())
+    shown = set(items.values_list("pk", flat=True))
+    rows = [item for item in snapshot.items if item.id in shown]
+    header, body = datasheet.header(snapshot, rows), datasheet.rows(snapshot, rows)
+    filename = f"全体のスケジュール_{AsOf.today().label}"
     if export == "csv":
         return csv_response(f"{filename}.csv", header, body)
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "全体のスケジュール(データ)"
-    data_sheet(sheet, header, body, widths=[18, 30, 14, 16, 18, 12] + [34] * (len(header) - 6))
+    datasheet.write(workbook.active, snapshot, rows)
     return xlsx_response(workbook, f"{filename}.xlsx")
 
 

@@ -34,3 +34,4 @@ class SeiyoDxConfig(AppConfig):
         from .roles import sync_roles
 
         post_migrate.connect(sync_roles, dispatch_uid="seiyo_dx.sync_roles")
+        from . import sheets  # noqa: F401  (the figures sheet registers itself)

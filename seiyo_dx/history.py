@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Model, QuerySet
+from django.conf import settings
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from .japanese import person_name, wareki
@@ -123,3 +125,28 @@ def _related_names(records) -> dict:
         for obj in model._default_manager.filter(pk__in=pks):
             names[(model, obj.pk)] = str(obj)
     return names
+
+
+def as_of(model: type[Model], when: datetime | None) -> QuerySet:
+    """The rows of ``model`` as they stood at ``when``, as a queryset the database aggregates.
+
+    ``None`` gives the live table. Otherwise the historical table: for each object its latest
+    record up to ``when``, objects deleted by then left out. Both have the same field names
+    (``id``, ``category_id``, ``amount`` …), so one aggregation serves today and the past.
+    """
+    if when is None:
+        return model._default_manager.all()
+    historical = model.history.model
+    latest = (
+        historical.objects.filter(id=OuterRef("id"), history_date__lte=when)
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    return historical.objects.filter(history_date__lte=when, history_id=Subquery(latest)).exclude(
+        history_type="-"
+    )
+
+
+def end_of_day(day: dt.date) -> datetime:
+    """The last moment of a day in Tokyo: 'as of 2022-11-01' includes that whole day."""
+    return datetime.combine(day, dt.time.max, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))

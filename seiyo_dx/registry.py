@@ -22,7 +22,10 @@ class Registry(Generic[T]):
 
     def register(self, entry: T) -> T:
         key = entry.key  # type: ignore[attr-defined]
-        if key in self._entries:
+        existing = self._entries.get(key)
+        # The same entry may register again when Django re-populates the apps (in tests);
+        # two different entries under one key are a mistake.
+        if existing is not None and _identity(existing) != _identity(entry):
             raise ValueError(f"{self.name}: {key!r} is registered twice")
         self._entries[key] = entry
         return entry
@@ -35,6 +38,11 @@ class Registry(Generic[T]):
 
     def __contains__(self, key: str) -> bool:
         return key in self._entries
+
+
+def _identity(entry) -> tuple:
+    kind = type(entry)
+    return (kind.__module__, kind.__qualname__, getattr(entry, "url_name", None))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ admin.site.index_title = "事業データの管理"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("workbook/", views.workbook_download, name="workbook"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("schedule/", include("projects.urls")),

@@ -1,0 +1,75 @@
+"""Time the schedule page, the dashboard (today and as of the meeting) and the workbook at scale.
+
+Prints, per page: rows, queries and the median of five runs in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=int, default=100, help="copies of the printed schedule")
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="seiyo-bench-")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seiyo_dx.settings_test")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from generate import multiply_schedule
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    from seiyo_dx.roles import VIEWERS, sync_roles
+
+    started = time.perf_counter()
+    items = multiply_schedule(args.scale)
+    print(f"generated {items} items in {time.perf_counter() - started:.1f} s ({connection.vendor})")
+    sync_roles()
+    user, _ = get_user_model().objects.get_or_create(username="bench")
+    user.groups.add(
+        *__import__("django.contrib.auth.models").contrib.auth.models.Group.objects.filter(
+            name=VIEWERS
+        )
+    )
+    client = Client()
+    client.force_login(user)
+
+    print(f"{'page':<42} {'queries':>7} {'median ms':>10}")
+    for label, url in [
+        ("schedule page", "/schedule/"),
+        ("dashboard, today", "/"),
+        ("dashboard, as of 2022-11-01 (history)", "/?as_of=2022-11-01"),
+        ("workbook, as of 2022-11-01", "/workbook/?as_of=2022-11-01"),
+    ]:
+        timings = []
+        for _ in range(5):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        print(f"{label:<42} {len(queries):>7} {statistics.median(timings):>10.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+"""The dashboard's 会議 panel: the last meeting as of the chosen day, and the next one."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from seiyo_dx.dashboard import AsOf, Panel, register_panel
+
+from . import selectors
+
+
+@register_panel
+class MeetingPanel(Panel):
+    key = "meetings"
+    title = _("会議")
+    order = 90
+    permission = "meetings.view_meeting"
+    template_name = "meetings/panel.html"
+    link_url_name = "meetings:list"
+    link_label = _("会議の一覧")
+
+    def get_context(self, as_of: AsOf) -> dict:
+        """The meeting held on or before the day and the first one after it (two queries)."""
+        return {
+            "last": selectors.last_meeting_on_or_before(as_of.day),
+            "next": selectors.next_meeting_after(as_of.day),
+        }

@@ -1,0 +1,263 @@
+"""The first two sheets of the meeting workbook: 会議結果報告書 and 重要計画付議(報告)書.
+
+Each sheet is laid out like the paper form (A4 portrait, fitted to the page width, bordered
+rows, merged cells) so that it prints as the city files it. Dates are written as era text
+(令和4年11月1日) where the form prints them; every user text goes through ``form_cell`` (and so
+``write_cell``), which stores it as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from openpyxl.styles import Alignment, Border, Font
+from openpyxl.utils import get_column_letter, range_boundaries
+
+from seiyo_dx.japanese import wareki
+from seiyo_dx.spreadsheets import (
+    FORM_FONT,
+    MEDIUM,
+    THIN,
+    form_cell,
+    set_widths,
+    setup_page,
+    write_cell,
+)
+from seiyo_dx.workbook import Sheet, WorkbookContext, register_sheet
+
+from . import selectors
+from .models import AgendaPaper, Meeting
+
+# A: row number, B: label, C–H: the answer (six equal columns, so the five result boxes can
+# sit three and two to a line, two columns each). Widths in Excel units (≈ one half-width
+# character; a kanji takes about two).
+WIDTHS = (4.5, 13, 13, 13, 13, 13, 13, 13)
+LAST_COLUMN = get_column_letter(len(WIDTHS))
+ANSWER_WIDTH = sum(WIDTHS[2:])  # columns C–H merged
+FULL_WIDTH = sum(WIDTHS)  # columns A–H merged
+FONT_SIZE = 11
+LINE_HEIGHT = 16.5  # points per line of 11pt Mincho
+PADDING = 6.0  # points above and below the text in a row
+
+NO_MEETING = gettext_noop("該当する会議はありません。")
+NO_AGENDA_PAPER = gettext_noop("この会議の重要計画付議(報告)書は登録されていません。")
+
+
+# --- Sizing: row heights from the text, since Excel does not grow merged rows by itself ---
+
+
+def display_width(text: str) -> int:
+    """Width in half-width characters: kanji, kana and full-width signs count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+
+
+def line_count(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a cell ``width`` units wide (at least one)."""
+    usable = max(width - 2, 1)  # the cell's inner margins
+    return max(
+        1,
+        sum(max(1, math.ceil(display_width(line) / usable)) for line in text.split("\n")),
+    )
+
+
+def row_height(text: str, width: float, *, minimum: float = 0, size: int = FONT_SIZE) -> float:
+    """A row height (points) that shows all of ``text`` wrapped in a cell ``width`` wide."""
+    lines = line_count(text, width)
+    return max(minimum, round(lines * LINE_HEIGHT * size / FONT_SIZE + PADDING, 1))
+
+
+def outline(ws, cell_range: str, side=THIN) -> None:
+    """Draw the outer edges of a block, keeping the edges its cells already have inside."""
+    min_col, min_row, max_col, max_row = range_boundaries(cell_range)
+    for row in range(min_row, max_row + 1):
+        for column in range(min_col, max_col + 1):
+            cell = ws.cell(row=row, column=column)
+            edge = cell.border
+            cell.border = Border(
+                left=side if column == min_col else edge.left,
+                right=side if column == max_col else edge.right,
+                top=side if row == min_row else edge.top,
+                bottom=side if row == max_row else edge.bottom,
+            )
+
+
+def heading(ws, row: int, number: str, label: str, *, last_row: int | None = None) -> None:
+    """The number and label cells of a numbered row (merged down to ``last_row``)."""
+    last_row = last_row or row
+
+    def cells(column: str) -> str:
+        return f"{column}{row}:{column}{last_row}" if last_row != row else f"{column}{row}"
+
+    form_cell(ws, cells("A"), number, horizontal="center")
+    label_cell = form_cell(ws, cells("B"), label)
+    # 均等割り付け: short labels are spread over the cell as on the paper (場　所, 件　名).
+    label_cell.alignment = Alignment(
+        horizontal="distributed", vertical="center", wrap_text=True, indent=1
+    )
+
+
+def indented(cell) -> None:
+    """Keep the text off the cell's left border (wrapped, aligned as before)."""
+    old = cell.alignment
+    cell.alignment = Alignment(
+        horizontal=old.horizontal, vertical=old.vertical, wrap_text=old.wrap_text, indent=1
+    )
+
+
+def answer(ws, row: int, value: str, *, vertical: str = "center", minimum: float = 24) -> None:
+    """The answer of a numbered row, columns C–H merged, its height fitted to the text."""
+    indented(form_cell(ws, f"C{row}:{LAST_COLUMN}{row}", value, vertical=vertical))
+    ws.row_dimensions[row].height = row_height(value, ANSWER_WIDTH - 2, minimum=minimum)
+
+
+def title(ws, row: int, text: str) -> None:
+    form_cell(
+        ws,
+        f"A{row}:{LAST_COLUMN}{row}",
+        text,
+        size=16,
+        bold=True,
+        horizontal="center",
+        border=False,
+    )
+    ws.row_dimensions[row].height = 32
+
+
+def line(ws, row: int, text: str, *, first: str = "A", horizontal: str = "left") -> None:
+    """A line of text outside the table (date, 部課名, 備考), fitted to its width."""
+    form_cell(ws, f"{first}{row}:{LAST_COLUMN}{row}", text, horizontal=horizontal, border=False)
+    first_index = range_boundaries(f"{first}1")[0]
+    width = sum(WIDTHS[first_index - 1 :])
+    ws.row_dimensions[row].height = row_height(text, width, minimum=20)
+
+
+def start(ws) -> None:
+    """What every form sheet shares: A4 portrait fitted to the width, widths, no grid."""
+    setup_page(ws)
+    set_widths(ws, WIDTHS)
+    ws.sheet_view.showGridLines = False
+
+
+def note_only(ws, text: str) -> None:
+    """A sheet with nothing to show but why (no meeting, no agenda paper)."""
+    start(ws)
+    cell = write_cell(ws, 1, 1, text)
+    cell.font = Font(name=FORM_FONT, size=FONT_SIZE)
+    ws.print_area = f"A1:{LAST_COLUMN}1"
+
+
+def workbook_meeting(context: WorkbookContext) -> Meeting | None:
+    return selectors.meeting_for_workbook(context.meeting_id, context.as_of.day)
+
+
+# --- 会議結果報告書 ---------------------------------------------------------------------------
+
+
+@register_sheet
+class MeetingReportSheet(Sheet):
+    key = "meeting_report"
+    title = "会議結果報告書"
+    order = 10
+    permission = "meetings.view_meeting"
+
+    def write(self, ws, context: WorkbookContext) -> None:
+        meeting = workbook_meeting(context)
+        if meeting is None:
+            note_only(ws, _(NO_MEETING))
+            return
+        start(ws)
+        title(ws, 1, _("会議結果報告書"))
+        line(ws, 3, wareki(meeting.reported_on), first="F", horizontal="right")
+
+        top = 5
+        heading(ws, 5, "1", _("会議日時"))
+        answer(ws, 5, wareki(meeting.held_on))
+        heading(ws, 6, "2", _("場所"))
+        answer(ws, 6, meeting.place)
+        heading(ws, 7, "3", _("件名"))
+        answer(ws, 7, meeting.subject)
+        heading(ws, 8, "4", _("出席者"))
+        answer(ws, 8, meeting.attendees)
+
+        # 5 会議結果: the five boxes in printed order, three on the first line, two below.
+        heading(ws, 9, "5", _("会議結果"), last_row=10)
+        slots = ("C9:D9", "E9:F9", "G9:H9", "C10:D10", "E10:F10")
+        for slot, (label, chosen) in zip(slots, meeting.result_boxes(), strict=True):
+            box = "☑" if chosen else "☐"
+            indented(form_cell(ws, slot, f"{box} {label}", bold=chosen, border=False))
+        outline(ws, f"C9:{LAST_COLUMN}10")
+        ws.row_dimensions[9].height = ws.row_dimensions[10].height = 22
+
+        # 6 会議内容: one wrapped cell per point (●…), its reply (→…) on the lines below.
+        points = list(meeting.points.all())
+        first_point = 11
+        last_point = first_point + max(len(points), 1) - 1
+        heading(ws, first_point, "6", _("会議内容"), last_row=last_point)
+        for row, point in enumerate(points, start=first_point):
+            text = f"●{point.text}"
+            if point.reply:
+                text += f"\n→{point.reply}"
+            cell = form_cell(ws, f"C{row}:{LAST_COLUMN}{row}", text, vertical="top", border=False)
+            indented(cell)
+            ws.row_dimensions[row].height = row_height(text, ANSWER_WIDTH - 2, minimum=24)
+        if not points:
+            form_cell(ws, f"C{first_point}:{LAST_COLUMN}{first_point}", "", border=False)
+            ws.row_dimensions[first_point].height = 60
+        outline(ws, f"C{first_point}:{LAST_COLUMN}{last_point}")
+
+        outline(ws, f"A{top}:{LAST_COLUMN}{last_point}", MEDIUM)
+
+        row = last_point + 1
+        line(ws, row, _("備考：会議内容を簡潔に記載すること"))
+        if meeting.remarks:
+            row += 1
+            line(ws, row, meeting.remarks)
+            ws[f"A{row}"].alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        ws.print_area = f"A1:{LAST_COLUMN}{row}"
+
+
+# --- 重要計画付議(報告)書 (様式第2号(第4条関係)) -----------------------------------------------
+
+
+@register_sheet
+class AgendaPaperSheet(Sheet):
+    key = "agenda_paper"
+    title = "重要計画付議(報告)書"
+    order = 20
+    permission = "meetings.view_meeting"
+
+    def write(self, ws, context: WorkbookContext) -> None:
+        meeting = workbook_meeting(context)
+        if meeting is None:
+            note_only(ws, _(NO_MEETING))
+            return
+        try:
+            paper = meeting.agenda_paper
+        except AgendaPaper.DoesNotExist:
+            note_only(ws, _(NO_AGENDA_PAPER))
+            return
+        start(ws)
+        form_cell(ws, "A1:D1", _("様式第2号(第4条関係)"), border=False)
+        title(ws, 3, _("重要計画付議(報告)書"))
+        line(ws, 5, wareki(paper.submitted_on), first="F", horizontal="right")
+        line(ws, 6, f"{_('部課名')}({paper.department})", first="C", horizontal="right")
+
+        rows = (
+            ("1", _("件名"), paper.subject, "center", 30),
+            ("2", _("計画の概要"), paper.plan_summary, "top", 160),
+            ("3", _("関係法令等"), paper.related_laws, "top", 60),
+            ("4", _("関係課"), paper.related_sections, "top", 60),
+            ("5", _("その他"), paper.other, "top", 60),
+        )
+        top = 8
+        for row, (number, label, value, vertical, minimum) in enumerate(rows, start=top):
+            heading(ws, row, number, label)
+            answer(ws, row, value, vertical=vertical, minimum=minimum)
+        bottom = top + len(rows) - 1
+        outline(ws, f"A{top}:{LAST_COLUMN}{bottom}", MEDIUM)
+
+        line(ws, bottom + 1, _("備考：計画書を付議又は報告する場合に使用"))
+        ws.print_area = f"A1:{LAST_COLUMN}{bottom + 1}"

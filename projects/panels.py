@@ -1,0 +1,47 @@
+"""The schedule's panel on the executive dashboard."""
+
+from django.utils.translation import gettext_lazy as _
+
+from seiyo_dx.charts import bar_chart
+from seiyo_dx.dashboard import AsOf, Panel, register_panel
+from seiyo_dx.japanese import number
+
+from . import selectors
+
+CONCERNS_SHOWN = 8
+
+
+@register_panel
+class SchedulePanel(Panel):
+    key = "schedule"
+    title = _("全体のスケジュール")
+    order = 10
+    template_name = "projects/panel.html"
+    link_url_name = "projects:schedule"
+    link_label = _("全体のスケジュールを開く")
+    permission = "projects.view_scheduleitem"
+
+    def figures(self, as_of: AsOf):
+        return [selectors.budget_total_figure(as_of)]
+
+    def get_context(self, as_of: AsOf) -> dict:
+        counts = [c for c in selectors.status_counts(as_of) if c.count]
+        concerns = selectors.concerns_as_of(as_of)
+        return {
+            "figures": self.figures(as_of),
+            "item_count": sum(c.count for c in counts),
+            "status_chart": bar_chart(
+                "schedule-status",
+                str(_("状況別の項目数")),
+                [c.name for c in counts],
+                [c.count for c in counts],
+                unit=str(_("項目数")),
+                label_header=str(_("状況")),
+                value_header=str(_("項目数")),
+                formatted=[number(c.count) for c in counts],
+            ),
+            "open_items": selectors.open_items_of_fiscal_year(as_of),
+            "concerns": concerns[:CONCERNS_SHOWN],
+            "more_concerns": max(len(concerns) - CONCERNS_SHOWN, 0),
+            "concern_count": len(concerns),
+        }

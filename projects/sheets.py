@@ -1,0 +1,152 @@
+"""The schedule's sheets in the meeting workbook: the printed form and its data sheet."""
+
+from django.utils.translation import gettext as _
+from openpyxl.styles import PatternFill
+
+from seiyo_dx.japanese import fiscal_year_label, number
+from seiyo_dx.spreadsheets import form_cell, set_widths, setup_page
+from seiyo_dx.workbook import Sheet, WorkbookContext, register_sheet
+
+from . import datasheet
+from .selectors import ItemSnapshot, schedule_snapshot
+
+BUDGET_FORMAT = "#,##0"
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+
+
+PLAN_WIDTH = 30  # column width of the plan and concern columns
+CHARS_PER_LINE = PLAN_WIDTH // 2  # full-width characters take two width units
+
+
+def printed_lines(lines: list[str]) -> int:
+    """How many lines a bulleted cell takes once wrapped (row heights are not automatic)."""
+    return sum(-(-(len(line) + 1) // CHARS_PER_LINE) for line in lines)
+
+
+def bullets(lines: list[str]) -> str:
+    return "\n".join(f"・{line}" for line in lines)
+
+
+def cells(column: str, first: int, last: int) -> str:
+    """A column's cells over rows first..last, as a range to merge ("B3:B4") or one cell."""
+    return f"{column}{first}:{column}{last}" if last > first else f"{column}{first}"
+
+
+def budget_cells(item: ItemSnapshot) -> list:
+    """What the budget column shows, one value per sheet row: numbers, or one text."""
+    if item.budget_lines:
+        return list(item.budget_lines)
+    if item.included_in:
+        return [_("%(name)sを含む") % {"name": item.included_in}]
+    return ["-"]
+
+
+@register_sheet
+class ScheduleFormSheet(Sheet):
+    """全体のスケジュール as printed: A4 landscape, grouped by category, the 計 row computed."""
+
+    key = "schedule_form"
+    title = "全体のスケジュール"
+    order = 30
+    permission = "projects.view_scheduleitem"
+
+    def write(self, ws, context: WorkbookContext) -> None:
+        snapshot = schedule_snapshot(context.as_of)
+        years = snapshot.years
+        last_column = 5 + len(years)
+        header = [
+            "",
+            _("項目"),
+            _("予算額"),
+            _("状況"),
+            *map(fiscal_year_label, years),
+            _("懸案など"),
+        ]
+
+        title = _("全体のスケジュール（%(date)s時点）") % {"date": context.as_of.label}
+        end = ws.cell(1, last_column).column_letter
+        form_cell(ws, f"A1:{end}1", title, bold=True, size=14, border=False, wrap=False)
+        for column, text in enumerate(header, start=1):
+            cell = form_cell(
+                ws, ws.cell(2, column).coordinate, text, bold=True, horizontal="center"
+            )
+            cell.fill = HEADER_FILL
+
+        row = 3
+        groups: dict[str, list[ItemSnapshot]] = {}
+        for item in snapshot.items:
+            groups.setdefault(item.category, []).append(item)
+        for category, items in groups.items():
+            first = row
+            for item in items:
+                row = self._write_item(ws, row, item, years, end)
+            form_cell(ws, cells("A", first, row - 1), category, horizontal="center")
+
+        form_cell(ws, f"B{row}", _("計"), bold=True, horizontal="center")
+        form_cell(
+            ws,
+            f"C{row}",
+            snapshot.budget_total,
+            bold=True,
+            horizontal="right",
+            number_format=BUDGET_FORMAT,
+        )
+        for column in range(4, last_column + 1):
+            form_cell(ws, ws.cell(row, column).coordinate, None)
+        form_cell(ws, f"A{row}", None)
+        note = _(
+            "予算額の単位は千円。計は各項目の予算額の合計（%(total)s千円）を集計したもの。"
+        ) % {"total": number(snapshot.budget_total)}
+        form_cell(ws, f"A{row + 1}:{end}{row + 1}", note, border=False, size=9, wrap=False)
+
+        set_widths(ws, [12, 26, 11, 10, *([PLAN_WIDTH] * (len(years) + 1))])
+        setup_page(ws, landscape=True, title_rows="2:2")
+        ws.freeze_panes = "C3"
+        ws.print_area = f"A1:{end}{row + 1}"
+
+    @staticmethod
+    def _write_item(ws, row: int, item: ItemSnapshot, years: list[int], end: str) -> int:
+        """One item: one sheet row per budget amount, the other columns merged over them."""
+        budgets = budget_cells(item)
+        last = row + len(budgets) - 1
+        form_cell(ws, cells("B", row, last), item.name, vertical="top")
+        for offset, value in enumerate(budgets):
+            form_cell(
+                ws,
+                f"C{row + offset}",
+                value,
+                horizontal="right",
+                vertical="top",
+                number_format=BUDGET_FORMAT,
+            )
+        form_cell(ws, cells("D", row, last), item.status, vertical="top", horizontal="center")
+        for index, year in enumerate(years):
+            column = ws.cell(row, 5 + index).column_letter
+            form_cell(
+                ws, cells(column, row, last), bullets(item.plans.get(year, [])), vertical="top"
+            )
+        form_cell(ws, cells(end, row, last), bullets(item.concerns), vertical="top")
+        lines = max(
+            [
+                1,
+                printed_lines(item.concerns),
+                *(printed_lines(item.plans.get(y, [])) for y in years),
+            ]
+        )
+        for r in range(row, last + 1):
+            ws.row_dimensions[r].height = max(18, 16 * lines / len(budgets) + 4)
+        return last + 1
+
+
+@register_sheet
+class ScheduleDataSheet(Sheet):
+    """全体のスケジュール(データ): the same schedule as a machine-readable table."""
+
+    key = "schedule_data"
+    title = datasheet.SHEET_TITLE
+    order = 31
+    permission = "projects.view_scheduleitem"
+
+    def write(self, ws, context: WorkbookContext) -> None:
+        datasheet.write(ws, schedule_snapshot(context.as_of))
+        setup_page(ws, landscape=True, title_rows="1:1")

@@ -1,0 +1,101 @@
+"""The schedule's panel on the dashboard, today and as the history says it stood."""
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from django.utils import timezone
+
+from projects.models import BudgetLine, Category, ScheduleItem, Status
+from projects.panels import SchedulePanel
+from seiyo_dx.dashboard import AsOf
+
+MEETING_DAY = dt.date(2022, 11, 1)
+
+
+def figure_value(html: str, key: str) -> str:
+    block = html.split(f'id="figure-{key}"', 1)[1]
+    return re.search(r'class="figure-value"[^>]*>([^<]+)', block).group(1)
+
+
+def test_dashboard_shows_the_budget_total_187197_as_of_the_meeting(viewer_client, source_data):
+    html = viewer_client.get("/?as_of=2022-11-01").content.decode()
+    assert "令和4年11月1日時点の状況" in html
+    assert figure_value(html, "schedule.budget_total") == "187,197"
+    assert "全体のスケジュールの各項目の予算額" in html  # its definition, on request
+
+
+def test_items_by_status_are_charted_and_tabled(viewer_client, source_data):
+    html = viewer_client.get("/?as_of=2022-11-01").content.decode()
+    data = re.search(
+        r'<script id="chart-schedule-status-data" type="application/json">(.*?)</script>', html
+    ).group(1)
+    bar = json.loads(data)["data"][0]
+    assert dict(zip(bar["y"], bar["x"], strict=True)) == {
+        "完了": 5, "完了予定": 4, "継続": 1, "R4継続": 2, "R4にかけて": 1
+    }  # fmt: skip
+    table = html.split('class="chart-table" open', 1)[1].split("</table>", 1)[0]
+    assert '<th scope="row">完了</th><td class="num">5</td>' in table
+    assert "<script>" not in html.split("</head>", 1)[1]  # no inline script: CSP script-src 'self'
+
+
+def test_open_items_of_the_fiscal_year_and_concerns(source_data):
+    context = SchedulePanel().get_context(AsOf(MEETING_DAY))
+    # 令和4年度: every item has a plan; those whose status is not a completed one.
+    assert [item.name for item in context["open_items"]] == [
+        "申請書統合デジタル化（総合窓口）", "キャッシュレス", "遠隔面談・相談", "連絡のデジタル化",
+        "レイアウト変更", "書類整理", "クラウドPBX", "電子決裁",
+    ]  # fmt: skip
+    assert context["concern_count"] == 12
+    assert context["item_count"] == 13
+
+
+def test_as_of_a_date_before_an_edit_the_history_gives_the_older_value(
+    editor, source_data, viewer_client
+):
+    line = BudgetLine.objects.get(item__name="キャッシュレス")
+    line.amount = 9000
+    line.save()  # an edit today
+    today = viewer_client.get("/").content.decode()
+    assert figure_value(today, "schedule.budget_total") == "187,397"
+    before = viewer_client.get("/?as_of=2022-11-01").content.decode()
+    assert figure_value(before, "schedule.budget_total") == "187,197"
+
+
+def test_before_the_schedule_was_decided_there_was_nothing(viewer_client, source_data):
+    html = viewer_client.get("/?as_of=2022-03-13").content.decode()
+    assert figure_value(html, "schedule.budget_total") == "0"
+    assert "0項目" in html
+
+
+def test_an_item_deleted_later_still_counts_as_of_the_meeting(source_data):
+    ScheduleItem.objects.get(name="テレワーク環境").delete()
+    assert SchedulePanel().figures(AsOf.today())[0].value == 187_197 - 3_802 - 42_004
+    assert SchedulePanel().figures(AsOf(MEETING_DAY))[0].value == 187_197
+
+
+def test_a_bad_date_falls_back_to_today_with_a_message(viewer_client, source_data):
+    html = viewer_client.get("/?as_of=2022-13-45").content.decode()
+    assert "日付「2022-13-45」は読み取れません" in html
+    assert f"{timezone.localdate().month}月" in html
+
+
+def _grow(times: int) -> None:
+    """Add (times - 1) copies of the printed schedule through the ORM, with their history."""
+    category, status = Category.objects.first(), Status.objects.first()
+    for n in range(13 * (times - 1)):
+        item = ScheduleItem.objects.create(category=category, status=status, name=f"項目{n}")
+        BudgetLine.objects.create(item=item, amount=1)
+
+
+@pytest.mark.parametrize("as_of", ["", "?as_of=2022-11-01"])
+def test_dashboard_query_count_does_not_grow_with_the_items(
+    viewer_client, source_data, django_assert_max_num_queries, as_of
+):
+    with django_assert_max_num_queries(40) as at_1x:
+        viewer_client.get("/" + as_of)
+    _grow(100)
+    with django_assert_max_num_queries(len(at_1x.captured_queries)):
+        response = viewer_client.get("/" + as_of)
+    assert response.status_code == 200

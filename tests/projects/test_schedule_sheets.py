@@ -1,0 +1,113 @@
+"""The meeting workbook downloaded as city staff do, read back cell by cell."""
+
+import io
+from datetime import date
+from urllib.parse import unquote
+
+import pytest
+from openpyxl import load_workbook
+
+from projects.models import BudgetLine, ScheduleItem
+
+
+@pytest.fixture
+def workbook(viewer_client, source_data):
+    response = viewer_client.get("/workbook/?as_of=2022-11-01")
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(response.content))
+
+
+def find(ws, value):
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value == value:
+                return cell
+    raise AssertionError(f"{value!r} not in {ws.title}")
+
+
+def test_the_download_is_named_in_japanese_per_rfc_5987(viewer_client, source_data):
+    response = viewer_client.get("/workbook/?as_of=2022-11-01")
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert (
+        unquote(disposition.split("filename*=UTF-8''", 1)[1])
+        == "会議結果報告書_令和4年11月1日.xlsx"
+    )
+
+
+def test_sheets_come_in_the_registered_order(workbook):
+    assert workbook.sheetnames == [
+        "会議結果報告書",
+        "重要計画付議(報告)書",
+        "全体のスケジュール",
+        "全体のスケジュール(データ)",
+        "指標(データ)",
+    ]
+
+
+def test_the_schedule_form_prints_like_the_paper(workbook):
+    ws = workbook["全体のスケジュール"]
+    assert ws["A1"].value == "全体のスケジュール（令和4年11月1日時点）"
+    assert [ws.cell(2, c).value for c in range(2, 9)] == [
+        "項目", "予算額", "状況", "令和3年度", "令和4年度", "令和5年度", "懸案など"
+    ]  # fmt: skip
+    total_label = find(ws, "計")
+    total = ws.cell(total_label.row, 3)
+    assert total.value == 187197 and total.data_type == "n"  # a number, not a formula
+    assert total.number_format == "#,##0"
+    # テレワーク環境 takes two rows, one per amount; its name is merged over them.
+    telework = find(ws, "テレワーク環境")
+    assert [ws.cell(telework.row + k, 3).value for k in (0, 1)] == [3802, 42004]
+    assert f"B{telework.row}:B{telework.row + 1}" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.cell(find(ws, "遠隔学習・講座").row, 3).value == "オンライン窓口を含む"
+    assert ws.cell(find(ws, "書類整理").row, 3).value == "-"
+    # Grouped by category: the category cell is merged over its items.
+    front = find(ws, "窓口フロントスタッフ")
+    assert f"A{front.row}:A{front.row + 2}" in {str(r) for r in ws.merged_cells.ranges}
+    # A4 landscape, fitted to the page width, header row repeated, frozen under the header.
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.print_title_rows == "$2:$2" and ws.freeze_panes == "C3"
+
+
+def test_the_data_sheet_follows_the_machine_readable_rules(workbook):
+    ws = workbook["全体のスケジュール(データ)"]
+    assert ws.merged_cells.ranges == set()
+    header = [cell.value for cell in ws[1]]
+    assert header[:5] == ["項目ID", "区分", "項目", "状況", "予算額計（千円）"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 13  # one header row, then one row per item, no total row
+    assert sum(row[4] or 0 for row in rows) == 187197
+    assert all(isinstance(row[4], int) for row in rows if row[4] is not None)
+    assert {row[-1].date() for row in rows} == {date(2022, 11, 1)}  # Western-year date cells
+    assert ws.cell(2, len(header)).number_format == "yyyy-mm-dd"
+
+
+def test_a_hostile_item_name_is_stored_as_text(viewer_client, source_data):
+    item = ScheduleItem.objects.get(name="書類整理")
+    item.name = '=HYPERLINK("http://evil.example","x")'
+    item.save()
+    response = viewer_client.get("/workbook/")
+    workbook = load_workbook(io.BytesIO(response.content))
+    for title in ("全体のスケジュール", "全体のスケジュール(データ)"):
+        cell = find(workbook[title], '=HYPERLINK("http://evil.example","x")')
+        assert cell.data_type == "s"
+
+
+def test_the_workbook_shows_the_schedule_as_of_its_date(editor, source_data, viewer_client):
+    line = BudgetLine.objects.get(item__name="キャッシュレス")
+    line.amount = 9000
+    line.save()
+    old = load_workbook(io.BytesIO(viewer_client.get("/workbook/?as_of=2022-11-01").content))
+    new = load_workbook(io.BytesIO(viewer_client.get("/workbook/").content))
+    for workbook, total in ((old, 187197), (new, 187397)):
+        ws = workbook["全体のスケジュール"]
+        assert ws.cell(find(ws, "計").row, 3).value == total
+
+
+def test_viewers_can_download_and_the_download_changes_nothing(viewer_client, source_data):
+    before = ScheduleItem.history.count()
+    assert viewer_client.get("/workbook/?as_of=2022-11-01").status_code == 200
+    assert viewer_client.post("/workbook/?as_of=2022-11-01").status_code == 405
+    assert ScheduleItem.history.count() == before
