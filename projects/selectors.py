@@ -180,18 +180,23 @@ def budget_total_as_of(as_of: AsOf) -> int:
 # --- Figures and panel data, as of a date ---------------------------------------------------
 
 
-def budget_total_figure(as_of: AsOf) -> Figure:
+BUDGET_TOTAL_DEFINITION = _(
+    "全体のスケジュールの各項目の予算額（予算内訳）の合計。"
+    "他の項目に含まれる項目（「…を含む」）は重ねて数えない。"
+)
+
+
+def budget_total_figure(as_of: AsOf, total: int | None = None, *, filtered: bool = False) -> Figure:
+    """計 of the schedule as a figure; ``total`` when already summed for a filtered list."""
+    definition = str(BUDGET_TOTAL_DEFINITION)
+    if filtered:
+        definition += str(_("絞り込み条件に合う項目だけを合計している。"))
     return Figure(
         key="schedule.budget_total",
-        label=str(_("予算額 計")),
-        value=budget_total_as_of(as_of),
+        label=str(_("予算額 計（絞り込み後）") if filtered else _("予算額 計")),
+        value=budget_total_as_of(as_of) if total is None else total,
         unit="千円",
-        definition=str(
-            _(
-                "全体のスケジュールの各項目の予算額（予算内訳）の合計。"
-                "他の項目に含まれる項目（「…を含む」）は重ねて数えない。"
-            )
-        ),
+        definition=definition,
         source=FigureSource.COUNTED,
         period_end=as_of.day,
     )

@@ -33,6 +33,9 @@ def schedule(request):
             "table": table,
             "filter": filterset,
             "budget_total": total,
+            "figure": selectors.budget_total_figure(
+                AsOf.today(), total, filtered=filterset.is_bound and filterset.form.has_changed()
+            ),
             "export_query": request.GET.urlencode(),
         },
     )

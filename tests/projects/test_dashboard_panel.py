@@ -99,3 +99,15 @@ def test_dashboard_query_count_does_not_grow_with_the_items(
     with django_assert_max_num_queries(len(at_1x.captured_queries)):
         response = viewer_client.get("/" + as_of)
     assert response.status_code == 200
+
+
+def test_user_text_in_chart_json_is_escaped_twice_over(viewer_client, source_data):
+    Status.objects.filter(name="継続").update(name='<img src=x onerror="alert(1)">')
+    html = viewer_client.get("/").content.decode()
+    data = re.search(
+        r'<script id="chart-schedule-status-data" type="application/json">(.*?)</script>', html
+    ).group(1)
+    assert "<img" not in data  # json_script escapes < > & inside the script element
+    labels = json.loads(data)["data"][0]["y"]
+    assert "&lt;img src=x onerror=\"alert(1)\"&gt;" in labels  # plotly renders HTML in labels
+    assert "<img src=x" not in html

@@ -177,3 +177,12 @@ def test_schedule_query_count_does_not_grow_with_the_items(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = viewer_client.get("/schedule/")
     assert footer_total(response.content.decode()) == "188,484"
+
+
+def test_the_total_is_a_figure_with_its_definition(viewer_client, source_data):
+    html = viewer_client.get("/schedule/").content.decode()
+    block = html.split('id="figure-schedule.budget_total"', 1)[1].split("</details>", 1)[0]
+    assert "予算額 計" in block and "187,197" in block and "千円" in block
+    assert "全体のスケジュールの各項目の予算額" in block and "データから集計" in block
+    filtered = viewer_client.get("/schedule/?q=QR").content.decode()
+    assert "予算額 計（絞り込み後）" in filtered and "絞り込み条件に合う項目だけ" in filtered
