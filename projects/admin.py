@@ -5,9 +5,10 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from seiyo_dx.admin import HistoryWithPartsAdmin
+from seiyo_dx.admin import HistoryWithPartsAdmin, ImportAdminMixin
 from seiyo_dx.japanese import number
 
+from .imports import ScheduleImporter
 from .models import (
     BudgetLine,
     Category,
@@ -60,7 +61,8 @@ class ConcernInline(admin.TabularInline):
 
 
 @admin.register(ScheduleItem)
-class ScheduleItemAdmin(HistoryWithPartsAdmin):
+class ScheduleItemAdmin(ImportAdminMixin, HistoryWithPartsAdmin):
+    importer = ScheduleImporter
     list_display = ("name", "category", "status", "budget", "included_in")
     list_filter = ("category", "status", "plans__year")
     list_select_related = ("category", "status", "included_in")

@@ -109,5 +109,5 @@ def test_user_text_in_chart_json_is_escaped_twice_over(viewer_client, source_dat
     ).group(1)
     assert "<img" not in data  # json_script escapes < > & inside the script element
     labels = json.loads(data)["data"][0]["y"]
-    assert "&lt;img src=x onerror=\"alert(1)\"&gt;" in labels  # plotly renders HTML in labels
+    assert '&lt;img src=x onerror="alert(1)"&gt;' in labels  # plotly renders HTML in labels
     assert "<img src=x" not in html

@@ -1,0 +1,631 @@
+"""Importing the schedule's data sheet (``datasheet.py``) after staff edited it in Excel.
+
+One row per item, keyed by 項目ID (blank for a new item). Items missing from the file are
+removed. Budget lines are matched by position (line k keeps its 内訳 when its amount changes),
+plans by fiscal year (one line per bullet), concerns as a list in the cell's order. The order
+of the rows within a category sets the items' order there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.urls import reverse
+
+from seiyo_dx.imports import (
+    ADDED,
+    CHANGED,
+    INVALID,
+    REMOVED,
+    FieldChange,
+    Importer,
+    Result,
+    Row,
+    Sheet,
+    Writer,
+    display_lines,
+    display_number,
+    normalise_label,
+    parse_integer,
+    split_lines,
+)
+from seiyo_dx.japanese import ERAS, fiscal_year_label, number
+
+from . import datasheet
+from .datasheet import AS_OF, BUDGET_TOTAL, CATEGORY, CONCERNS, ID, INCLUDED_IN, NAME, STATUS
+from .models import (
+    BudgetLine,
+    Category,
+    Concern,
+    FiscalYearPlan,
+    ProgrammeYear,
+    ScheduleItem,
+    Status,
+)
+
+ORDER_LABEL = str(ScheduleItem._meta.get_field("order").verbose_name)
+NAME_MAX = ScheduleItem._meta.get_field("name").max_length
+CONCERN_MAX = Concern._meta.get_field("text").max_length
+MAX_LISTED = 10
+
+
+def plan_year(header: str) -> int | None:
+    """The fiscal year of a plan column: 令和5年度の計画 → 2023 (also 令和元年度, 2023年度)."""
+    text = normalise_label(header)
+    match = re.fullmatch(r"(令和|平成|昭和)(元|\d+)年度(?:\((\d{4})年度\))?の計画", text)
+    if match:
+        era = next(era for era in ERAS if era.name == match[1])
+        return era.starts.year + (1 if match[2] == "元" else int(match[2])) - 1
+    match = re.fullmatch(r"(\d{4})年度の計画", text)
+    return int(match[1]) if match else None
+
+
+@dataclass(eq=False)
+class Entry:
+    """A valid row of the file: what the item should become."""
+
+    row: Row
+    item: ScheduleItem | None  # None: a new item
+    name: str
+    category: Category
+    status: Status
+    budgets: list[int]
+    included_name: str
+    plans: dict[int, list[str]]  # start year → lines, for the years the file has a column for
+    concerns: list[str]
+    included: Entry | None = None
+    order: int = 0
+    instance: ScheduleItem | None = field(default=None, repr=False)
+
+
+@dataclass
+class SchedulePlan:
+    entries: list[Entry]  # existing items first (in a safe renaming order), then new ones
+    removals: list[ScheduleItem]  # includers before the items they are included in
+    years: dict[int, ProgrammeYear]
+
+
+class ScheduleImporter(Importer):
+    key = "projects.schedule"
+    title = "全体のスケジュール"
+    sheet_name = datasheet.SHEET_TITLE
+    required_columns = (
+        ID,
+        CATEGORY,
+        NAME,
+        STATUS,
+        datasheet.budget_column(1),
+        INCLUDED_IN,
+        CONCERNS,
+    )
+    optional_columns = (BUDGET_TOTAL, AS_OF)
+    label_column = NAME
+    total_row_note = "合計は予算額から計算されます"
+    instructions = (
+        "「全体のスケジュール」からダウンロードしたファイル（.xlsx・.csv）を編集して取り込みます。"
+        "絞り込みをせずにダウンロードしてください（ファイルにない項目は削除されます）。",
+        "項目IDが空欄の行は新しい項目として追加します。項目IDは変更しないでください。",
+        "予算額計は予算額1・予算額2…から計算します。基準日の列は読み飛ばします。",
+        "年度の計画と懸案などは、1行に1項目を書きます。区分の中の行の順が表示順になります。",
+    )
+
+    @classmethod
+    def download_url(cls) -> str:
+        return reverse("projects:schedule") + "?export=xlsx"
+
+    def __init__(self):
+        self.unknown_plan_columns: dict[str, int | None] = {}
+        self.failed_names: set[str] = set()
+
+    @cached_property
+    def years(self) -> dict[int, ProgrammeYear]:
+        return {year.start_year: year for year in ProgrammeYear.objects.all()}
+
+    def match_column(self, header: str) -> str | None:
+        column = super().match_column(header)
+        if column:
+            return column
+        text = normalise_label(header)
+        budget = re.fullmatch(r"予算額(\d+)\(千円\)", text)
+        if budget and int(budget[1]) >= 1:
+            return datasheet.budget_column(int(budget[1]))
+        if text.endswith("の計画"):
+            year = plan_year(text)
+            if year in self.years:
+                return datasheet.plan_column(year)
+            self.unknown_plan_columns[header.strip()] = year
+            return header.strip()
+        return None
+
+    # --- Validation ------------------------------------------------------------------------
+
+    def build(self, sheet: Sheet, result: Result) -> None:
+        budget_columns = sorted(
+            (c for c in sheet.columns if c.startswith("予算額") and c != BUDGET_TOTAL),
+            key=lambda c: int(re.sub(r"\D", "", c)),
+        )
+        plan_columns = {
+            year: datasheet.plan_column(year)
+            for year in self.years
+            if sheet.has(datasheet.plan_column(year))
+        }
+        self._check_columns(sheet, result, plan_columns)
+        items = {
+            item.pk: item
+            for item in ScheduleItem.objects.select_related(
+                "category", "status", "included_in"
+            ).prefetch_related("budget_lines", "plans__year", "concerns")
+        }
+        categories = {normalise_label(c.name): c for c in Category.objects.all()}
+        statuses = {normalise_label(s.name): s for s in Status.objects.all()}
+
+        entries: list[Entry] = []
+        seen_ids: dict[int, int] = {}
+        for row in sheet.rows:
+            entry = self._read_row(
+                row, result, items, seen_ids, categories, statuses, budget_columns, plan_columns
+            )
+            if entry is not None:
+                entries.append(entry)
+
+        kept = {entry.item.pk for entry in entries if entry.item is not None}
+        kept |= set(seen_ids)  # an ID given on a row with other errors is not a removal
+        missing = [item for pk, item in items.items() if pk not in kept]
+        self._check_names(entries, missing, result)
+        self._resolve_inclusions(entries, missing, result)
+        update_order = self._renaming_order(entries, result)
+        if result.errors:
+            return
+        self._set_orders(entries)
+        removals = _removal_order(missing)
+        plan = SchedulePlan(
+            entries=update_order + [e for e in entries if e.item is None],
+            removals=removals,
+            years=self.years,
+        )
+        for entry in entries:
+            self._describe(entry, plan_columns, result)
+        for item in removals:
+            result.change(REMOVED, item.name, _removed_fields(item, self.years))
+        result.plan = plan
+
+    def _check_columns(self, sheet: Sheet, result: Result, plan_columns: dict) -> None:
+        if sheet.has(AS_OF):
+            result.notice(
+                f"「{AS_OF}」の列はダウンロードした日を示す参考情報のため、取り込みません。"
+            )
+        registered = "、".join(fiscal_year_label(y) for y in self.years) or "なし"
+        for column, year in self.unknown_plan_columns.items():
+            what = f"{fiscal_year_label(year)}は" if year else "この列の年度は"
+            result.error(
+                sheet.header_row,
+                column,
+                f"{what}計画年度に登録されていません（登録済み：{registered}）。"
+                "先に計画年度を登録するか、この列を削除してください。",
+            )
+        for year in self.years:
+            if year not in plan_columns:
+                result.notice(
+                    f"「{datasheet.plan_column(year)}」の列がないため、"
+                    f"{fiscal_year_label(year)}の計画は変更しません。"
+                )
+
+    def _read_row(
+        self, row, result, items, seen_ids, categories, statuses, budget_columns, plan_columns
+    ) -> Entry | None:
+        errors_before = len(result.errors)
+        item = None
+        item_id = result.cell(row, ID, parse_integer)
+        if item_id is not INVALID and item_id is not None:
+            if item_id in seen_ids:
+                result.error(
+                    row.number,
+                    ID,
+                    f"項目ID「{item_id}」が{seen_ids[item_id]}行目と重複しています。"
+                    "1つの項目は1行にしてください。",
+                )
+            elif item_id not in items:
+                result.error(
+                    row.number,
+                    ID,
+                    f"項目ID「{item_id}」の項目はありません。"
+                    "新しい項目を追加するときは、項目IDを空欄にしてください。",
+                )
+            else:
+                item = items[item_id]
+                seen_ids[item_id] = row.number
+
+        name = row[NAME]
+        if not name:
+            result.error(row.number, NAME, "項目名を入力してください。")
+        elif "\n" in name:
+            result.error(row.number, NAME, "項目名は1行で入力してください。")
+        elif len(name) > NAME_MAX:
+            result.error(row.number, NAME, f"項目名は{NAME_MAX}文字以内で入力してください。")
+
+        category = _lookup(result, row, CATEGORY, categories)
+        status = _lookup(result, row, STATUS, statuses)
+
+        budgets = []
+        budgets_ok = True
+        for column in budget_columns:
+            amount = result.cell(row, column, parse_integer)
+            if amount is INVALID:
+                budgets_ok = False
+            elif amount is not None and amount < 0:
+                result.error(row.number, column, "予算額は0以上の数で入力してください。")
+                budgets_ok = False
+            elif amount is not None:
+                budgets.append(amount)
+        if budgets_ok and BUDGET_TOTAL in row:
+            self._check_total(row, result, item, budgets)
+
+        included_name = row[INCLUDED_IN]
+        if included_name and budgets:
+            result.error(
+                row.number,
+                INCLUDED_IN,
+                "予算を他の項目に含める場合、予算額は入力できません"
+                "（予算額の列か、予算を含む項目のどちらかを空欄にしてください）。",
+            )
+
+        plans = {year: split_lines(row[column]) for year, column in plan_columns.items()}
+        concerns = split_lines(row[CONCERNS])
+        for text in concerns:
+            if len(text) > CONCERN_MAX:
+                result.error(
+                    row.number,
+                    CONCERNS,
+                    f"懸案は1行{CONCERN_MAX}文字以内で入力してください（「{text[:20]}…」）。",
+                )
+        if len(result.errors) > errors_before:
+            # Other rows may name this one; its own errors are enough.
+            self.failed_names.update(n for n in (name, item.name if item else "") if n)
+            return None
+        return Entry(
+            row=row,
+            item=item,
+            name=name,
+            category=category,
+            status=status,
+            budgets=budgets,
+            included_name=included_name,
+            plans=plans,
+            concerns=concerns,
+        )
+
+    def _check_total(self, row, result, item, budgets) -> None:
+        """予算額計 is computed: it may be blank or the sum; a stale total is recomputed."""
+        total = result.cell(row, BUDGET_TOTAL, parse_integer)
+        if total is INVALID or total is None or total == sum(budgets):
+            return
+        old = [line.amount for line in item.budget_lines.all()] if item else []
+        if item is not None and old and total == sum(old) and budgets != old:
+            result.notice(
+                f"{row.number}行目の「{BUDGET_TOTAL}」は変更前の値（{number(total)}）のままです。"
+                f"予算額計は予算額から計算するため、{number(sum(budgets))}になります。"
+            )
+            return
+        result.error(
+            row.number,
+            BUDGET_TOTAL,
+            f"予算額計（{number(total)}）が予算額の合計（{number(sum(budgets))}）と合いません。"
+            "予算額計は予算額1・予算額2…から計算されるため、予算額の列を直してください"
+            "（予算額計は空欄でも構いません）。",
+        )
+
+    def _check_names(self, entries: list[Entry], missing: list[ScheduleItem], result) -> None:
+        first_row: dict[str, int] = {}
+        for entry in entries:
+            if entry.name in first_row:
+                result.error(
+                    entry.row.number,
+                    NAME,
+                    f"項目「{entry.name}」が{first_row[entry.name]}行目と重複しています。",
+                )
+            else:
+                first_row[entry.name] = entry.row.number
+        removed_names = {item.name: item for item in missing}
+        for entry in entries:
+            other = removed_names.get(entry.name)
+            if other is not None:
+                result.error(
+                    entry.row.number,
+                    NAME,
+                    f"項目「{entry.name}」は、ファイルにない既存の項目（項目ID {other.pk}）と"
+                    f"同じ名前です。その項目の行なら、項目IDに「{other.pk}」を入れてください。",
+                )
+
+    def _resolve_inclusions(self, entries, missing, result) -> None:
+        by_name = {entry.name: entry for entry in entries}
+        by_old_name = {entry.item.name: entry for entry in entries if entry.item is not None}
+        removed = {item.name for item in missing}
+        for entry in entries:
+            name = entry.included_name
+            if not name:
+                continue
+            target = by_name.get(name) or by_old_name.get(name)
+            if target is None and name in self.failed_names:
+                continue
+            if target is entry:
+                result.error(
+                    entry.row.number,
+                    INCLUDED_IN,
+                    "自分自身を「予算を含む項目」にすることはできません。",
+                )
+            elif target is not None:
+                entry.included = target
+            elif name in removed:
+                result.error(
+                    entry.row.number,
+                    INCLUDED_IN,
+                    f"「{name}」はファイルにないため削除される項目です。"
+                    "この項目の予算を含んでいるため削除できません。削除しないなら「"
+                    f"{name}」の行を残し、削除するならこの行の「{INCLUDED_IN}」を空欄にしてください。",
+                )
+            else:
+                result.error(
+                    entry.row.number,
+                    INCLUDED_IN,
+                    f"「{name}」という項目はありません。ファイル内の項目名を入力してください。",
+                )
+        reported: set[int] = set()
+        for entry in entries:
+            chain = [entry]
+            current = entry.included
+            while current is not None and current not in chain:
+                chain.append(current)
+                current = current.included
+            if current is entry and id(entry) not in reported:
+                reported.update(id(e) for e in chain)
+                loop = " → ".join(e.name for e in [*chain, entry])
+                result.error(
+                    entry.row.number,
+                    INCLUDED_IN,
+                    f"「予算を含む項目」が循環しています（{loop}）。",
+                )
+
+    def _renaming_order(self, entries: list[Entry], result) -> list[Entry]:
+        """Existing items in an order in which no rename hits a name still in use."""
+        existing = [entry for entry in entries if entry.item is not None]
+        holder = {entry.item.name: entry for entry in existing}
+        ordered: list[Entry] = []
+        state: dict[int, str] = {}
+
+        def visit(entry: Entry, path: list[Entry]) -> None:
+            if state.get(id(entry)) == "done":
+                return
+            if state.get(id(entry)) == "visiting":
+                names = "」「".join(e.name for e in path[path.index(entry) :])
+                result.error(
+                    entry.row.number,
+                    NAME,
+                    f"項目名の入れ替え（「{names}」）は一度に取り込めません。"
+                    "いったん別の名前で取り込んでから、もう一度取り込んでください。",
+                )
+                return
+            state[id(entry)] = "visiting"
+            blocker = holder.get(entry.name)
+            if blocker is not None and blocker is not entry:
+                visit(blocker, [*path, entry])
+            state[id(entry)] = "done"
+            ordered.append(entry)
+
+        for entry in existing:
+            visit(entry, [])
+        return ordered
+
+    @staticmethod
+    def _set_orders(entries: list[Entry]) -> None:
+        """Renumber a category 1..n only if its rows differ from the current order."""
+        by_category: dict[int, list[Entry]] = defaultdict(list)
+        for entry in entries:
+            by_category[entry.category.pk].append(entry)
+        for category_id, rows in by_category.items():
+            unchanged = all(
+                e.item is not None and e.item.category_id == category_id for e in rows
+            ) and [e.item.pk for e in rows] == [
+                item.pk for item in sorted((e.item for e in rows), key=lambda i: (i.order, i.pk))
+            ]
+            for position, entry in enumerate(rows, start=1):
+                entry.order = entry.item.order if unchanged else position
+
+    # --- The preview ---------------------------------------------------------------------------
+
+    def _describe(self, entry: Entry, plan_columns: dict[int, str], result: Result) -> None:
+        item = entry.item
+        included_after = entry.included.name if entry.included else ""
+        if item is None:
+            fields = [
+                FieldChange(CATEGORY, "", entry.category.name),
+                FieldChange(STATUS, "", entry.status.name),
+                *_budget_changes([], entry.budgets),
+                FieldChange(INCLUDED_IN, "", included_after),
+                *(
+                    FieldChange(plan_columns[year], "", display_lines(lines))
+                    for year, lines in entry.plans.items()
+                ),
+                FieldChange(CONCERNS, "", display_lines(entry.concerns)),
+            ]
+            fields = [f for f in fields if f.after]
+            result.change(ADDED, entry.name, fields, entry.row.number)
+            return
+        fields = []
+        pairs = [
+            (NAME, item.name, entry.name),
+            (CATEGORY, item.category.name, entry.category.name),
+            (STATUS, item.status.name, entry.status.name),
+            (ORDER_LABEL, str(item.order), str(entry.order)),
+        ]
+        fields += [FieldChange(label, old, new) for label, old, new in pairs if old != new]
+        fields += _budget_changes([line.amount for line in item.budget_lines.all()], entry.budgets)
+        included_before = item.included_in.name if item.included_in else ""
+        if included_before != included_after:
+            fields.append(FieldChange(INCLUDED_IN, included_before, included_after))
+        current_plans = {plan.year.start_year: plan.lines for plan in item.plans.all()}
+        for year, lines in entry.plans.items():
+            before = current_plans.get(year, [])
+            if before != lines:
+                fields.append(
+                    FieldChange(plan_columns[year], display_lines(before), display_lines(lines))
+                )
+        concerns = [concern.text for concern in item.concerns.all()]
+        if concerns != entry.concerns:
+            fields.append(
+                FieldChange(CONCERNS, display_lines(concerns), display_lines(entry.concerns))
+            )
+        if fields:
+            result.change(CHANGED, entry.name, fields, entry.row.number)
+
+    # --- Writing -------------------------------------------------------------------------------
+
+    def write(self, plan: SchedulePlan, writer: Writer) -> None:
+        deferred = []
+        for entry in plan.entries:
+            item = entry.item or ScheduleItem()
+            target = entry.included
+            values = {
+                "name": entry.name,
+                "category_id": entry.category.pk,
+                "status_id": entry.status.pk,
+                "order": entry.order,
+            }
+            if target is None:
+                values["included_in_id"] = None
+            elif target.instance is not None or target.item is not None:
+                values["included_in_id"] = (target.instance or target.item).pk
+            else:
+                deferred.append(entry)  # included in a new item not created yet
+            if item.pk is None or any(getattr(item, k) != v for k, v in values.items()):
+                for attribute, value in values.items():
+                    setattr(item, attribute, value)
+                writer.save(item)
+            entry.instance = item
+        for entry in deferred:
+            entry.instance.included_in_id = entry.included.instance.pk
+            writer.save(entry.instance)
+        for entry in plan.entries:
+            self._write_budgets(entry, writer)
+            self._write_plans(entry, plan.years, writer)
+            self._write_concerns(entry, writer)
+        for item in plan.removals:
+            for part in [*item.budget_lines.all(), *item.plans.all(), *item.concerns.all()]:
+                writer.delete(part)
+            writer.delete(item)
+
+    @staticmethod
+    def _write_budgets(entry: Entry, writer: Writer) -> None:
+        lines = list(entry.item.budget_lines.all()) if entry.item else []
+        last_order = 0
+        for position, amount in enumerate(entry.budgets):
+            if position < len(lines):
+                line = lines[position]
+                if line.amount != amount:
+                    line.amount = amount
+                    writer.save(line)
+            else:
+                line = BudgetLine(item=entry.instance, amount=amount, order=last_order + 1)
+                writer.save(line)
+            last_order = max(last_order, line.order)
+        for line in lines[len(entry.budgets) :]:
+            writer.delete(line)
+
+    @staticmethod
+    def _write_plans(entry: Entry, years: dict[int, ProgrammeYear], writer: Writer) -> None:
+        current = (
+            {plan.year.start_year: plan for plan in entry.item.plans.all()} if entry.item else {}
+        )
+        for year, lines in entry.plans.items():
+            plan = current.get(year)
+            if plan is not None and not lines:
+                writer.delete(plan)
+            elif plan is None and lines:
+                writer.save(
+                    FiscalYearPlan(item=entry.instance, year=years[year], content="\n".join(lines))
+                )
+            elif plan is not None and plan.lines != lines:
+                plan.content = "\n".join(lines)
+                writer.save(plan)
+
+    @staticmethod
+    def _write_concerns(entry: Entry, writer: Writer) -> None:
+        """Concerns are kept by text (their history stays whole) and renumbered 1..n."""
+        current = list(entry.item.concerns.all()) if entry.item else []
+        if [c.text for c in current] == entry.concerns:
+            return
+        unused = list(current)
+        for position, text in enumerate(entry.concerns, start=1):
+            concern = next((c for c in unused if c.text == text), None)
+            if concern is None:
+                writer.save(Concern(item=entry.instance, text=text, order=position))
+                continue
+            unused.remove(concern)
+            if concern.order != position:
+                concern.order = position
+                writer.save(concern)
+        for concern in unused:
+            writer.delete(concern)
+
+
+def _lookup(result: Result, row: Row, column: str, options: dict):
+    text = row[column]
+    if not text:
+        result.error(row.number, column, f"{column}を入力してください。")
+        return None
+    found = options.get(normalise_label(text))
+    if found is None:
+        names = [str(option) for option in options.values()]
+        listed = "、".join(names[:MAX_LISTED]) + ("ほか" if len(names) > MAX_LISTED else "")
+        result.error(
+            row.number,
+            column,
+            f"{column}「{text}」は登録されていません。次のいずれかを入力してください：{listed}。",
+        )
+    return found
+
+
+def _budget_changes(before: list[int], after: list[int]) -> list[FieldChange]:
+    changes = []
+    for index in range(max(len(before), len(after))):
+        old = before[index] if index < len(before) else None
+        new = after[index] if index < len(after) else None
+        if old != new:
+            changes.append(
+                FieldChange(
+                    datasheet.budget_column(index + 1), display_number(old), display_number(new)
+                )
+            )
+    return changes
+
+
+def _removed_fields(item: ScheduleItem, years: dict[int, ProgrammeYear]) -> list[FieldChange]:
+    fields = [
+        FieldChange(CATEGORY, item.category.name, ""),
+        FieldChange(STATUS, item.status.name, ""),
+        *_budget_changes([line.amount for line in item.budget_lines.all()], []),
+        FieldChange(INCLUDED_IN, item.included_in.name if item.included_in else "", ""),
+        *(
+            FieldChange(datasheet.plan_column(plan.year.start_year), display_lines(plan.lines), "")
+            for plan in item.plans.all()
+        ),
+        FieldChange(CONCERNS, display_lines([c.text for c in item.concerns.all()]), ""),
+    ]
+    return [f for f in fields if f.before]
+
+
+def _removal_order(items: list[ScheduleItem]) -> list[ScheduleItem]:
+    """Delete an item only after the removed items included in it (included_in is PROTECT)."""
+    pending = list(items)
+    ordered = []
+    while pending:
+        targets = {item.included_in_id for item in pending}
+        ready = [item for item in pending if item.pk not in targets]
+        if not ready:  # a loop among removed items cannot exist (clean() refuses it)
+            ready = pending[:1]
+        for item in ready:
+            pending.remove(item)
+        ordered.extend(ready)
+    return ordered
