@@ -26,6 +26,7 @@ def schedule(request):
         return _export_schedule(items, export)
     table = ScheduleTable(items, years=years, budget_total=total)
     RequestConfig(request, paginate=False).configure(table)
+    filtered = filterset.is_bound and filterset.form.has_changed()
     return render(
         request,
         "projects/schedule.html",
@@ -33,9 +34,8 @@ def schedule(request):
             "table": table,
             "filter": filterset,
             "budget_total": total,
-            "figure": selectors.budget_total_figure(
-                AsOf.today(), total, filtered=filterset.is_bound and filterset.form.has_changed()
-            ),
+            "figure": selectors.budget_total_figure(AsOf.today(), total, filtered=filtered),
+            "filtered": filtered,
             "export_query": request.GET.urlencode(),
         },
     )

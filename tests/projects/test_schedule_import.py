@@ -773,3 +773,34 @@ def test_an_existing_item_can_be_included_in_a_new_item(sheet, editor_web):
     item = ScheduleItem.objects.get(name="書類整理")
     assert item.included_in.name == "文書管理システム"
     assert ScheduleItem.objects.get(name="文書管理システム").order == 5
+
+
+def test_cp932_csv_round_trip_changes_a_budget_and_adds_a_plan(sheet, editor_web, editor):
+    sheet.set("キャッシュレス", BUDGET1, "9,000")
+    sheet.set("キャッシュレス", TOTAL, "9,000")
+    sheet.set("遠隔面談・相談", R5_PLAN, "運用継続")
+    preview = upload(editor_web, "全体のスケジュール.csv", sheet.bytes("cp932"))
+    assert errors(preview) == []
+    assert changes(preview) == [
+        ("変更", "キャッシュレス", [(BUDGET1, "8,800", "9,000")]),
+        ("変更", "遠隔面談・相談", [(R5_PLAN, "", "運用継続")]),
+    ]
+    assert apply(editor_web, preview).status_code == 302
+    assert selectors.budget_total() == 187_397
+    remote = ScheduleItem.objects.get(name="遠隔面談・相談")
+    assert remote.plans.get(year__start_year=2023).content == "運用継続"
+
+
+def test_cp932_csv_with_a_bad_row_names_it_and_writes_nothing(sheet, editor_web):
+    sheet.set("キャッシュレス", BUDGET1, "9,000")
+    sheet.set("キャッシュレス", TOTAL, "")
+    sheet.set("遠隔面談・相談", R5_PLAN, "運用継続")
+    sheet.set("遠隔学習・講座", BUDGET1, "不明")
+    preview = upload(editor_web, "全体のスケジュール.csv", sheet.bytes("cp932"))
+    assert errors(preview) == [
+        (5, BUDGET1, "「不明」は数値として読めません。数字で入力してください。")
+    ]
+    before = history_count()
+    assert apply(editor_web, preview).status_code == 200
+    assert history_count() == before
+    assert selectors.budget_total() == 187_197

@@ -186,3 +186,10 @@ def test_the_total_is_a_figure_with_its_definition(viewer_client, source_data):
     assert "全体のスケジュールの各項目の予算額" in block and "データから集計" in block
     filtered = viewer_client.get("/schedule/?q=QR").content.decode()
     assert "予算額 計（絞り込み後）" in filtered and "絞り込み条件に合う項目だけ" in filtered
+
+
+def test_the_round_trip_download_is_always_the_whole_schedule(viewer_client, source_data):
+    html = viewer_client.get("/schedule/?category=1").content.decode()
+    assert '<a href="?export=xlsx">Excel（.xlsx）</a>' in html
+    assert "?category=1&amp;export=xlsx" in html and "ファイルにない項目は削除" in html
+    assert "絞り込み後" not in viewer_client.get("/schedule/").content.decode()
