@@ -51,6 +51,7 @@ class HistoryWithPartsAdmin(SimpleHistoryAdmin):
 
 
 class ImportUploadForm(forms.Form):
+    label_suffix = "："
     file = forms.FileField(
         label=_("ファイル"),
         help_text=_(

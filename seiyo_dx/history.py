@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from .japanese import person_name, wareki
+from .japanese import number, person_name, wareki
 
 ACTIONS = {"+": _("追加"), "~": _("変更"), "-": _("削除")}
 
@@ -49,6 +50,10 @@ def _display(value, f, names: dict) -> str:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, dt.date):
         return wareki(value)
+    if isinstance(f, models.BigIntegerField | models.IntegerField) and not isinstance(
+        f, models.SmallIntegerField | models.PositiveSmallIntegerField
+    ):
+        return number(value)  # amounts: 8,800 (small ints are orders and years: no separator)
     if isinstance(value, bool):
         return str(_("はい") if value else _("いいえ"))
     return str(value)

@@ -110,7 +110,7 @@ def test_editor_downloads_edits_and_imports_the_schedule(
     newest = history.locator("tbody tr").first
     cells = newest.locator("td").all_inner_texts()
     assert cells[1] == "田中 花子" and cells[3] == "予算"
-    assert "8800 → 9000" in cells[4]
+    assert "8,800 → 9,000" in cells[4]
     assert "Excel取込：全体のスケジュール_編集.xlsx" in cells[4]
 
 

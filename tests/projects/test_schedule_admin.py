@@ -63,7 +63,7 @@ def test_editor_saves_a_change_and_it_appears_in_the_history(editor_client, cash
     history = html.split('id="history-heading"', 1)[1]
     newest = history.split("<tbody>", 1)[1].split("</tr>", 1)[0]
     assert "田中 花子" in newest  # family name first, as Japanese documents print it
-    assert "変更" in newest and "8800 → 9000" in newest
+    assert "変更" in newest and "8,800 → 9,000" in newest
 
 
 def test_negative_budget_is_refused_with_a_japanese_message(editor_client, cashless):
@@ -169,6 +169,14 @@ def test_admin_history_of_an_item_lists_its_parts_changes_in_japanese(editor_cli
     ).content.decode()
     parts = html.split('id="parts-history"', 1)[1]
     assert "予算・年度計画・懸案の変更履歴" in parts
-    assert "田中 花子" in parts and "8800 → 9000" in parts
+    assert "田中 花子" in parts and "8,800 → 9,000" in parts
     assert "2022.3.14 行政経営戦略会議資料" in parts
     assert "Choose a date" not in html and "変更履歴" in html
+
+
+def test_the_admin_greets_by_family_name_first_and_keeps_japanese_lowercase(
+    editor_client, source_data
+):
+    html = editor_client.get("/admin/projects/scheduleitem/").content.decode()
+    assert "ようこそ <strong>田中 花子</strong> さん。" in html
+    assert "css/admin.css" in html

@@ -180,7 +180,7 @@ def test_xlsx_round_trip_changes_a_budget_and_adds_a_plan(xlsx, editor_web, edit
     assert record.history_change_reason == "Excel取込：全体のスケジュール_編集.xlsx"
     page = editor_web.get(f"/schedule/items/{cashless.pk}/").content.decode()
     newest = page.split('id="history-heading"', 1)[1].split("<tbody>", 1)[1].split("</tr>")[0]
-    assert "田中 花子" in newest and "8800 → 9000" in newest
+    assert "田中 花子" in newest and "8,800 → 9,000" in newest
     assert "Excel取込：全体のスケジュール_編集.xlsx" in newest
     assert "187,397" in editor_web.get("/schedule/").content.decode()
 
