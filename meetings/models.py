@@ -65,6 +65,15 @@ class MeetingPoint(models.Model):
     def __str__(self):
         return self.text[:40]
 
+    def save(self, *args, **kwargs):
+        # A point added without a number goes after the others, as it would on the paper.
+        if not self.order and self.meeting_id:
+            last = MeetingPoint.objects.filter(meeting_id=self.meeting_id).aggregate(
+                last=models.Max("order")
+            )["last"]
+            self.order = (last or 0) + 1
+        super().save(*args, **kwargs)
+
 
 class AgendaPaper(models.Model):
     """重要計画付議(報告)書 (様式第2号(第4条関係)): the paper put to the meeting."""

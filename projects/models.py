@@ -166,6 +166,15 @@ class BudgetLine(models.Model):
         return f"{self.item} {self.amount:,}千円"
 
 
+def budget_cell(amounts: list[int], included_in: str | None) -> list[int | str]:
+    """What the printed schedule's budget cell holds: the amounts, 「Xを含む」, or "-"."""
+    if amounts:
+        return list(amounts)
+    if included_in:
+        return [_("%(name)sを含む") % {"name": included_in}]
+    return ["-"]
+
+
 class FiscalYearPlan(models.Model):
     """What an item plans for one fiscal year: one line per bullet of the printed table."""
 

@@ -8,6 +8,7 @@ from seiyo_dx.spreadsheets import form_cell, set_widths, setup_page
 from seiyo_dx.workbook import Sheet, WorkbookContext, register_sheet
 
 from . import datasheet
+from .models import budget_cell
 from .selectors import ItemSnapshot, schedule_snapshot
 
 BUDGET_FORMAT = "#,##0"
@@ -34,11 +35,7 @@ def cells(column: str, first: int, last: int) -> str:
 
 def budget_cells(item: ItemSnapshot) -> list:
     """What the budget column shows, one value per sheet row: numbers, or one text."""
-    if item.budget_lines:
-        return list(item.budget_lines)
-    if item.included_in:
-        return [_("%(name)sを含む") % {"name": item.included_in}]
-    return ["-"]
+    return budget_cell(item.budget_lines, item.included_in)
 
 
 @register_sheet

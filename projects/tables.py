@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from seiyo_dx.japanese import number, wareki
 
-from .models import Initiative, ProgrammeYear, ScheduleItem
+from .models import Initiative, ProgrammeYear, ScheduleItem, budget_cell
 
 
 def bullet_list(lines: list[str]) -> str:
@@ -22,13 +22,10 @@ def bullet_list(lines: list[str]) -> str:
 
 
 def budget_text(item: ScheduleItem) -> list[str]:
-    """How the budget cell reads: the amounts, 「Xを含む」, or "-"."""
-    amounts = [number(line.amount) for line in item.budget_lines.all()]
-    if amounts:
-        return amounts
-    if item.included_in_id:
-        return [_("%(name)sを含む") % {"name": item.included_in.name}]
-    return ["-"]
+    """How the budget cell reads: the amounts with separators, 「Xを含む」, or "-"."""
+    amounts = [line.amount for line in item.budget_lines.all()]
+    included_in = item.included_in.name if item.included_in_id else None
+    return [number(v) if isinstance(v, int) else v for v in budget_cell(amounts, included_in)]
 
 
 class PlanColumn(tables.Column):

@@ -19,8 +19,10 @@ from .japanese import number, person_name, wareki
 ACTIONS = {"+": _("追加"), "~": _("変更"), "-": _("削除")}
 
 
-@dataclass
+@dataclass(frozen=True)
 class FieldChange:
+    """One field of a change, as people read it: label, before, after (also used by imports)."""
+
     label: str
     before: str
     after: str

@@ -32,6 +32,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from seiyo_dx.history import FieldChange
 from seiyo_dx.japanese import number as format_number
 from seiyo_dx.spreadsheets import FORMULA_TRIGGERS
 
@@ -260,13 +261,6 @@ class Problem:
 
     def __str__(self):
         return f"{self.location}：{self.message}" if self.location else self.message
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    before: str
-    after: str
 
 
 @dataclass

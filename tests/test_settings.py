@@ -53,3 +53,12 @@ def test_settings_refuse_to_load_without_secret_key_when_debug_is_off():
 def test_language_and_time_zone_are_japanese(settings):
     assert settings.LANGUAGE_CODE == "ja"
     assert settings.TIME_ZONE == "Asia/Tokyo"
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(viewer_client, source_data):
+    policy = viewer_client.get("/")["Content-Security-Policy"]
+    assert (
+        "script-src 'self'" in policy
+        and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    )
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy

@@ -18,6 +18,8 @@ def test_viewer_reads_the_dashboard_changes_its_date_and_downloads_the_workbook(
     line.amount = 9000
     line.save()  # edited after the meeting: today's total differs from the meeting's
 
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     login("suzuki", "pw-viewer-1")  # lands on the dashboard
     total = page.locator("#figure-schedule\\.budget_total .figure-value")
     assert total.inner_text().startswith("187,397")
@@ -25,6 +27,8 @@ def test_viewer_reads_the_dashboard_changes_its_date_and_downloads_the_workbook(
     chart.and_(page.locator("[data-drawn=true]")).wait_for()
     assert chart.locator("svg.main-svg").count() >= 1  # plotly drew it
     assert page.locator("#panel-schedule details.chart-table").get_attribute("open") is None
+    # The page runs under script-src 'self': nothing was blocked.
+    assert not [text for text in console if "Content Security Policy" in text], console
 
     # The definition of the figure, on request (keyboard/screen reader: a <details>).
     page.locator("#figure-schedule\\.budget_total summary").click()

@@ -184,3 +184,10 @@ def test_editor_can_add_a_meeting_with_its_points_and_agenda_paper(editor_client
     assert meeting.points.get().text == "令和5年1月から他の部へ拡大する。"
     assert meeting.agenda_paper.department == "政策企画部 政策推進課"
     assert meeting.history.get().history_user == editor
+
+
+def test_a_point_added_without_a_number_goes_last(source_data):
+    meeting = Meeting.objects.get()
+    point = MeetingPoint.objects.create(meeting=meeting, text="追加の意見")
+    assert point.order == 4
+    assert list(meeting.points.values_list("text", flat=True))[-1] == "追加の意見"
