@@ -243,7 +243,8 @@ class AgendaPaperSheet(Sheet):
         form_cell(ws, "A1:D1", _("様式第2号(第4条関係)"), border=False)
         title(ws, 3, _("重要計画付議(報告)書"))
         line(ws, 5, wareki(paper.submitted_on), first="F", horizontal="right")
-        line(ws, 6, f"{_('部課名')}({paper.department})", first="C", horizontal="right")
+        department = _("部課名(%(department)s)") % {"department": paper.department}
+        line(ws, 6, department, first="C", horizontal="right")
 
         rows = (
             ("1", _("件名"), paper.subject, "center", 30),

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from seiyo_dx.imports import (
     ADDED,
@@ -90,7 +92,7 @@ class SchedulePlan:
 
 class ScheduleImporter(Importer):
     key = "projects.schedule"
-    title = "全体のスケジュール"
+    title = gettext_lazy("全体のスケジュール")
     sheet_name = datasheet.SHEET_TITLE
     required_columns = (
         ID,
@@ -103,13 +105,19 @@ class ScheduleImporter(Importer):
     )
     optional_columns = (BUDGET_TOTAL, AS_OF)
     label_column = NAME
-    total_row_note = "合計は予算額から計算されます"
+    total_row_note = gettext_lazy("合計は予算額から計算されます")
     instructions = (
-        "「全体のスケジュール」からダウンロードしたファイル（.xlsx・.csv）を編集して取り込みます。"
-        "絞り込みをせずにダウンロードしてください（ファイルにない項目は削除されます）。",
-        "項目IDが空欄の行は新しい項目として追加します。項目IDは変更しないでください。",
-        "予算額計は予算額1・予算額2…から計算します。基準日の列は読み飛ばします。",
-        "年度の計画と懸案などは、1行に1項目を書きます。区分の中の行の順が表示順になります。",
+        gettext_lazy(
+            "「全体のスケジュール」からダウンロードしたファイル（.xlsx・.csv）を編集して取り込みます。"
+            "絞り込みをせずにダウンロードしてください（ファイルにない項目は削除されます）。"
+        ),
+        gettext_lazy(
+            "項目IDが空欄の行は新しい項目として追加します。項目IDは変更しないでください。"
+        ),
+        gettext_lazy("予算額計は予算額1・予算額2…から計算します。基準日の列は読み飛ばします。"),
+        gettext_lazy(
+            "年度の計画と懸案などは、1行に1項目を書きます。区分の中の行の順が表示順になります。"
+        ),
     )
 
     @classmethod
@@ -195,22 +203,27 @@ class ScheduleImporter(Importer):
     def _check_columns(self, sheet: Sheet, result: Result, plan_columns: dict) -> None:
         if sheet.has(AS_OF):
             result.notice(
-                f"「{AS_OF}」の列はダウンロードした日を示す参考情報のため、取り込みません。"
+                _("「%(column)s」の列はダウンロードした日を示す参考情報のため、取り込みません。")
+                % {"column": AS_OF}
             )
-        registered = "、".join(fiscal_year_label(y) for y in self.years) or "なし"
+        registered = "、".join(fiscal_year_label(y) for y in self.years) or _("なし")
         for column, year in self.unknown_plan_columns.items():
-            what = f"{fiscal_year_label(year)}は" if year else "この列の年度は"
-            result.error(
-                sheet.header_row,
-                column,
-                f"{what}計画年度に登録されていません（登録済み：{registered}）。"
-                "先に計画年度を登録するか、この列を削除してください。",
-            )
+            if year:
+                message = _(
+                    "%(year)sは計画年度に登録されていません（登録済み：%(registered)s）。"
+                    "先に計画年度を登録するか、この列を削除してください。"
+                ) % {"year": fiscal_year_label(year), "registered": registered}
+            else:
+                message = _(
+                    "この列の年度は計画年度に登録されていません（登録済み：%(registered)s）。"
+                    "先に計画年度を登録するか、この列を削除してください。"
+                ) % {"registered": registered}
+            result.error(sheet.header_row, column, message)
         for year in self.years:
             if year not in plan_columns:
                 result.notice(
-                    f"「{datasheet.plan_column(year)}」の列がないため、"
-                    f"{fiscal_year_label(year)}の計画は変更しません。"
+                    _("「%(column)s」の列がないため、%(year)sの計画は変更しません。")
+                    % {"column": datasheet.plan_column(year), "year": fiscal_year_label(year)}
                 )
 
     def _read_row(
@@ -224,15 +237,21 @@ class ScheduleImporter(Importer):
                 result.error(
                     row.number,
                     ID,
-                    f"項目ID「{item_id}」が{seen_ids[item_id]}行目と重複しています。"
-                    "1つの項目は1行にしてください。",
+                    _(
+                        "項目ID「%(id)s」が%(row)s行目と重複しています。"
+                        "1つの項目は1行にしてください。"
+                    )
+                    % {"id": item_id, "row": seen_ids[item_id]},
                 )
             elif item_id not in items:
                 result.error(
                     row.number,
                     ID,
-                    f"項目ID「{item_id}」の項目はありません。"
-                    "新しい項目を追加するときは、項目IDを空欄にしてください。",
+                    _(
+                        "項目ID「%(id)s」の項目はありません。"
+                        "新しい項目を追加するときは、項目IDを空欄にしてください。"
+                    )
+                    % {"id": item_id},
                 )
             else:
                 item = items[item_id]
@@ -240,11 +259,15 @@ class ScheduleImporter(Importer):
 
         name = row[NAME]
         if not name:
-            result.error(row.number, NAME, "項目名を入力してください。")
+            result.error(row.number, NAME, _("項目名を入力してください。"))
         elif "\n" in name:
-            result.error(row.number, NAME, "項目名は1行で入力してください。")
+            result.error(row.number, NAME, _("項目名は1行で入力してください。"))
         elif len(name) > NAME_MAX:
-            result.error(row.number, NAME, f"項目名は{NAME_MAX}文字以内で入力してください。")
+            result.error(
+                row.number,
+                NAME,
+                _("項目名は%(max)s文字以内で入力してください。") % {"max": NAME_MAX},
+            )
 
         category = _lookup(result, row, CATEGORY, categories)
         status = _lookup(result, row, STATUS, statuses)
@@ -256,7 +279,7 @@ class ScheduleImporter(Importer):
             if amount is INVALID:
                 budgets_ok = False
             elif amount is not None and amount < 0:
-                result.error(row.number, column, "予算額は0以上の数で入力してください。")
+                result.error(row.number, column, _("予算額は0以上の数で入力してください。"))
                 budgets_ok = False
             elif amount is not None:
                 budgets.append(amount)
@@ -268,8 +291,10 @@ class ScheduleImporter(Importer):
             result.error(
                 row.number,
                 INCLUDED_IN,
-                "予算を他の項目に含める場合、予算額は入力できません"
-                "（予算額の列か、予算を含む項目のどちらかを空欄にしてください）。",
+                _(
+                    "予算を他の項目に含める場合、予算額は入力できません"
+                    "（予算額の列か、予算を含む項目のどちらかを空欄にしてください）。"
+                ),
             )
 
         plans = {year: split_lines(row[column]) for year, column in plan_columns.items()}
@@ -279,7 +304,8 @@ class ScheduleImporter(Importer):
                 result.error(
                     row.number,
                     CONCERNS,
-                    f"懸案は1行{CONCERN_MAX}文字以内で入力してください（「{text[:20]}…」）。",
+                    _("懸案は1行%(max)s文字以内で入力してください（「%(start)s…」）。")
+                    % {"max": CONCERN_MAX, "start": text[:20]},
                 )
         if len(result.errors) > errors_before:
             # Other rows may name this one; its own errors are enough.
@@ -305,16 +331,27 @@ class ScheduleImporter(Importer):
         old = [line.amount for line in item.budget_lines.all()] if item else []
         if item is not None and old and total == sum(old) and budgets != old:
             result.notice(
-                f"{row.number}行目の「{BUDGET_TOTAL}」は変更前の値（{number(total)}）のままです。"
-                f"予算額計は予算額から計算するため、{number(sum(budgets))}になります。"
+                _(
+                    "%(row)s行目の「%(column)s」は変更前の値（%(old)s）のままです。"
+                    "予算額計は予算額から計算するため、%(new)sになります。"
+                )
+                % {
+                    "row": row.number,
+                    "column": BUDGET_TOTAL,
+                    "old": number(total),
+                    "new": number(sum(budgets)),
+                }
             )
             return
         result.error(
             row.number,
             BUDGET_TOTAL,
-            f"予算額計（{number(total)}）が予算額の合計（{number(sum(budgets))}）と合いません。"
-            "予算額計は予算額1・予算額2…から計算されるため、予算額の列を直してください"
-            "（予算額計は空欄でも構いません）。",
+            _(
+                "予算額計（%(total)s）が予算額の合計（%(sum)s）と合いません。"
+                "予算額計は予算額1・予算額2…から計算されるため、予算額の列を直してください"
+                "（予算額計は空欄でも構いません）。"
+            )
+            % {"total": number(total), "sum": number(sum(budgets))},
         )
 
     def _check_names(self, entries: list[Entry], missing: list[ScheduleItem], result) -> None:
@@ -324,7 +361,8 @@ class ScheduleImporter(Importer):
                 result.error(
                     entry.row.number,
                     NAME,
-                    f"項目「{entry.name}」が{first_row[entry.name]}行目と重複しています。",
+                    _("項目「%(name)s」が%(row)s行目と重複しています。")
+                    % {"name": entry.name, "row": first_row[entry.name]},
                 )
             else:
                 first_row[entry.name] = entry.row.number
@@ -335,8 +373,11 @@ class ScheduleImporter(Importer):
                 result.error(
                     entry.row.number,
                     NAME,
-                    f"項目「{entry.name}」は、ファイルにない既存の項目（項目ID {other.pk}）と"
-                    f"同じ名前です。その項目の行なら、項目IDに「{other.pk}」を入れてください。",
+                    _(
+                        "項目「%(name)s」は、ファイルにない既存の項目（項目ID %(id)s）と"
+                        "同じ名前です。その項目の行なら、項目IDに「%(id)s」を入れてください。"
+                    )
+                    % {"name": entry.name, "id": other.pk},
                 )
 
     def _resolve_inclusions(self, entries, missing, result) -> None:
@@ -354,7 +395,7 @@ class ScheduleImporter(Importer):
                 result.error(
                     entry.row.number,
                     INCLUDED_IN,
-                    "自分自身を「予算を含む項目」にすることはできません。",
+                    _("自分自身を「予算を含む項目」にすることはできません。"),
                 )
             elif target is not None:
                 entry.included = target
@@ -362,15 +403,20 @@ class ScheduleImporter(Importer):
                 result.error(
                     entry.row.number,
                     INCLUDED_IN,
-                    f"「{name}」はファイルにないため削除される項目です。"
-                    "この項目の予算を含んでいるため削除できません。削除しないなら「"
-                    f"{name}」の行を残し、削除するならこの行の「{INCLUDED_IN}」を空欄にしてください。",
+                    _(
+                        "「%(name)s」はファイルにないため削除される項目です。"
+                        "この項目の予算を含んでいるため削除できません。削除しないなら"
+                        "「%(name)s」の行を残し、削除するならこの行の「%(column)s」を"
+                        "空欄にしてください。"
+                    )
+                    % {"name": name, "column": INCLUDED_IN},
                 )
             else:
                 result.error(
                     entry.row.number,
                     INCLUDED_IN,
-                    f"「{name}」という項目はありません。ファイル内の項目名を入力してください。",
+                    _("「%(name)s」という項目はありません。ファイル内の項目名を入力してください。")
+                    % {"name": name},
                 )
         reported: set[int] = set()
         for entry in entries:
@@ -385,7 +431,7 @@ class ScheduleImporter(Importer):
                 result.error(
                     entry.row.number,
                     INCLUDED_IN,
-                    f"「予算を含む項目」が循環しています（{loop}）。",
+                    _("「予算を含む項目」が循環しています（%(loop)s）。") % {"loop": loop},
                 )
 
     def _renaming_order(self, entries: list[Entry], result) -> list[Entry]:
@@ -403,8 +449,11 @@ class ScheduleImporter(Importer):
                 result.error(
                     entry.row.number,
                     NAME,
-                    f"項目名の入れ替え（「{names}」）は一度に取り込めません。"
-                    "いったん別の名前で取り込んでから、もう一度取り込んでください。",
+                    _(
+                        "項目名の入れ替え（「%(names)s」）は一度に取り込めません。"
+                        "いったん別の名前で取り込んでから、もう一度取り込んでください。"
+                    )
+                    % {"names": names},
                 )
                 return
             state[id(entry)] = "visiting"
@@ -573,16 +622,19 @@ class ScheduleImporter(Importer):
 def _lookup(result: Result, row: Row, column: str, options: dict):
     text = row[column]
     if not text:
-        result.error(row.number, column, f"{column}を入力してください。")
+        result.error(row.number, column, _("%(column)sを入力してください。") % {"column": column})
         return None
     found = options.get(normalise_label(text))
     if found is None:
         names = [str(option) for option in options.values()]
-        listed = "、".join(names[:MAX_LISTED]) + ("ほか" if len(names) > MAX_LISTED else "")
+        listed = "、".join(names[:MAX_LISTED]) + (_("ほか") if len(names) > MAX_LISTED else "")
         result.error(
             row.number,
             column,
-            f"{column}「{text}」は登録されていません。次のいずれかを入力してください：{listed}。",
+            _(
+                "%(column)s「%(value)s」は登録されていません。次のいずれかを入力してください：%(options)s。"
+            )
+            % {"column": column, "value": text, "options": listed},
         )
     return found
 

@@ -8,7 +8,8 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from .history import change_log
@@ -51,10 +52,13 @@ class HistoryWithPartsAdmin(SimpleHistoryAdmin):
 
 
 class ImportUploadForm(forms.Form):
-    label_suffix = "："
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "：")  # Django's ja catalogue keeps the ASCII colon
+        super().__init__(*args, **kwargs)
+
     file = forms.FileField(
-        label=_("ファイル"),
-        help_text=_(
+        label=gettext_lazy("ファイル"),
+        help_text=gettext_lazy(
             "Excelファイル（.xlsx）またはCSVファイル（.csv、UTF-8またはShift_JIS）。5MBまで。"
         ),
     )
@@ -158,7 +162,7 @@ class ImportAdminMixin:
                 uploaded_by=request.user,
             )
             result = prepare(self.importer(), bytes(batch.content), batch.filename)
-            batch.summary = f"確認：{result.summary}"
+            batch.summary = _("確認：%(summary)s") % {"summary": result.summary}
             batch.save(update_fields=["summary"])
             return HttpResponseRedirect(self._import_url(batch.pk))
         recent = ImportBatch.objects.filter(importer=self.importer.key).select_related(

@@ -29,6 +29,8 @@ from typing import Any, ClassVar
 
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -80,18 +82,22 @@ def check_upload(filename: str, size: int) -> None:
     lowered = filename.lower()
     if lowered.endswith(".xls"):
         raise ImportFileError(
-            "古い形式のExcelファイル（.xls）は読み込めません。"
-            "Excelで「名前を付けて保存」から「Excelブック（.xlsx）」を選んで保存し直してください。"
+            _(
+                "古い形式のExcelファイル（.xls）は読み込めません。"
+                "Excelで「名前を付けて保存」から「Excelブック（.xlsx）」を選んで保存し直してください。"
+            )
         )
     if not lowered.endswith(EXTENSIONS):
-        raise ImportFileError("読み込めるのはExcelファイル（.xlsx）とCSVファイル（.csv）だけです。")
+        raise ImportFileError(
+            _("読み込めるのはExcelファイル（.xlsx）とCSVファイル（.csv）だけです。")
+        )
     if size > MAX_UPLOAD_BYTES:
         raise ImportFileError(
-            f"ファイルが大きすぎます（{size / 1024 / 1024:.1f}MB）。"
-            f"{MAX_UPLOAD_BYTES // 1024 // 1024}MBまでのファイルを選んでください。"
+            _("ファイルが大きすぎます（%(size).1fMB）。%(limit)sMBまでのファイルを選んでください。")
+            % {"size": size / 1024 / 1024, "limit": MAX_UPLOAD_BYTES // 1024 // 1024}
         )
     if size == 0:
-        raise ImportFileError("ファイルが空です。")
+        raise ImportFileError(_("ファイルが空です。"))
 
 
 def read_table(content: bytes, filename: str, sheet_name: str | None = None) -> RawTable:
@@ -108,22 +114,26 @@ def decode_csv(content: bytes) -> tuple[str, str]:
     """
     if content.startswith(b"\xef\xbb\xbf"):
         try:
-            return content[3:].decode("utf-8"), "UTF-8・BOM付き"
+            return content[3:].decode("utf-8"), _("UTF-8・BOM付き")
         except UnicodeDecodeError as error:
             raise ImportFileError(
-                "ファイルの先頭はUTF-8ですが、途中に読めない文字があります。"
-                "Excelで「CSV UTF-8（コンマ区切り）」として保存し直してください。"
+                _(
+                    "ファイルの先頭はUTF-8ですが、途中に読めない文字があります。"
+                    "Excelで「CSV UTF-8（コンマ区切り）」として保存し直してください。"
+                )
             ) from error
     try:
         return content.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
     try:
-        return content.decode("cp932"), "Shift_JIS（CP932）"
+        return content.decode("cp932"), _("Shift_JIS（CP932）")
     except UnicodeDecodeError as error:
         raise ImportFileError(
-            "CSVファイルの文字コードを判別できません。"
-            "UTF-8（BOM付き・なし）またはShift_JIS（CP932）で保存したファイルを選んでください。"
+            _(
+                "CSVファイルの文字コードを判別できません。"
+                "UTF-8（BOM付き・なし）またはShift_JIS（CP932）で保存したファイルを選んでください。"
+            )
         ) from error
 
 
@@ -135,12 +145,15 @@ def _read_csv(content: bytes) -> RawTable:
         for number, cells in enumerate(reader, start=1):
             if number > MAX_ROWS:
                 raise ImportFileError(
-                    f"行が多すぎます。{MAX_ROWS:,}行までのファイルにしてください。"
+                    _("行が多すぎます。%(max_rows)s行までのファイルにしてください。")
+                    % {"max_rows": f"{MAX_ROWS:,}"}
                 )
             rows.append((number, [clean_text(cell) for cell in cells]))
     except csv.Error as error:
-        raise ImportFileError(f"CSVファイルとして読めません（{error}）。") from error
-    return RawTable(rows=rows, source=f"CSV（{encoding}）")
+        raise ImportFileError(
+            _("CSVファイルとして読めません（%(error)s）。") % {"error": error}
+        ) from error
+    return RawTable(rows=rows, source=_("CSV（%(encoding)s）") % {"encoding": encoding})
 
 
 def _read_xlsx(content: bytes, sheet_name: str | None) -> RawTable:
@@ -148,7 +161,7 @@ def _read_xlsx(content: bytes, sheet_name: str | None) -> RawTable:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
         raise ImportFileError(
-            "Excelファイル（.xlsx）として読めません。ファイルが壊れていないか確かめてください。"
+            _("Excelファイル（.xlsx）として読めません。ファイルが壊れていないか確かめてください。")
         ) from error
     try:
         notices = []
@@ -158,18 +171,26 @@ def _read_xlsx(content: bytes, sheet_name: str | None) -> RawTable:
             sheet = workbook.worksheets[0]
             if sheet_name and len(workbook.sheetnames) > 1:
                 notices.append(
-                    f"「{sheet_name}」という名前のシートがないため、"
-                    f"先頭のシート「{sheet.title}」を読み込みました。"
+                    _(
+                        "「%(wanted)s」という名前のシートがないため、"
+                        "先頭のシート「%(sheet)s」を読み込みました。"
+                    )
+                    % {"wanted": sheet_name, "sheet": sheet.title}
                 )
         sheet.reset_dimensions()  # some writers record a wrong size ("A1"): read every row
         rows = []
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number > MAX_ROWS:
                 raise ImportFileError(
-                    f"行が多すぎます。{MAX_ROWS:,}行までのファイルにしてください。"
+                    _("行が多すぎます。%(max_rows)s行までのファイルにしてください。")
+                    % {"max_rows": f"{MAX_ROWS:,}"}
                 )
             rows.append((number, [clean_text(cell_text(value)) for value in values]))
-        return RawTable(rows=rows, source=f"Excel（シート「{sheet.title}」）", notices=notices)
+        return RawTable(
+            rows=rows,
+            source=_("Excel（シート「%(sheet)s」）") % {"sheet": sheet.title},
+            notices=notices,
+        )
     finally:
         workbook.close()
 
@@ -227,14 +248,19 @@ def parse_integer(text: str) -> int | None:
     if "," in value:
         if not re.fullmatch(r"\d{1,3}(,\d{3})+(\.0+)?", value):
             raise CellError(
-                f"「{original}」は数値として読めません（桁区切りのカンマの位置が違います）。"
+                _("「%(value)s」は数値として読めません（桁区切りのカンマの位置が違います）。")
+                % {"value": original}
             )
         value = value.replace(",", "")
     match = re.fullmatch(r"(\d+)(?:\.0+)?", value)
     if match is None:
         if re.fullmatch(r"\d*\.\d+", value):
-            raise CellError(f"「{original}」は整数ではありません。小数は入力できません。")
-        raise CellError(f"「{original}」は数値として読めません。数字で入力してください。")
+            raise CellError(
+                _("「%(value)s」は整数ではありません。小数は入力できません。") % {"value": original}
+            )
+        raise CellError(
+            _("「%(value)s」は数値として読めません。数字で入力してください。") % {"value": original}
+        )
     number = int(match.group(1))
     return -number if negative else number
 
@@ -254,13 +280,18 @@ class Problem:
     def location(self) -> str:
         parts = []
         if self.row is not None:
-            parts.append(f"{self.row}行目")
+            parts.append(_("%(row)s行目") % {"row": self.row})
         if self.column:
-            parts.append(f"「{self.column}」")
+            parts.append(_("「%(column)s」") % {"column": self.column})
         return "".join(parts)
 
     def __str__(self):
-        return f"{self.location}：{self.message}" if self.location else self.message
+        if not self.location:
+            return self.message
+        return _("%(location)s：%(message)s") % {
+            "location": self.location,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -313,7 +344,8 @@ class Result:
         """Where the errors are, for a summary line: 3行目「予算額1（千円）」、5行目… ."""
         places = list(dict.fromkeys(e.location for e in self.errors if e.location))
         shown = "、".join(places[:5])
-        return shown + (f"ほか{len(places) - 5}か所" if len(places) > 5 else "")
+        more = _("ほか%(count)sか所") % {"count": len(places) - 5} if len(places) > 5 else ""
+        return shown + more
 
     @property
     def ok(self) -> bool:
@@ -338,13 +370,15 @@ class Result:
     @property
     def summary(self) -> str:
         if self.errors:
-            return f"エラー{len(self.errors)}件"
+            return _("エラー%(count)s件") % {"count": len(self.errors)}
         if not self.changes:
-            return "変更はありません"
+            return _("変更はありません")
         counts = "・".join(
-            f"{kind}{self.count(kind)}件" for kind in (ADDED, CHANGED, REMOVED) if self.count(kind)
+            _("%(kind)s%(count)s件") % {"kind": kind, "count": self.count(kind)}
+            for kind in (ADDED, CHANGED, REMOVED)
+            if self.count(kind)
         )
-        return f"{len(self.changes)}件の変更（{counts}）"
+        return _("%(count)s件の変更（%(counts)s）") % {"count": len(self.changes), "counts": counts}
 
 
 # --- Sheets and importers ----------------------------------------------------------------------
@@ -415,7 +449,7 @@ class Importer:
     required_columns: ClassVar[Sequence[str]] = ()
     optional_columns: ClassVar[Sequence[str]] = ()
     label_column: ClassVar[str | None] = None  # the name column (labels, total rows)
-    total_row_note: ClassVar[str] = "合計は明細から計算されます"
+    total_row_note: ClassVar[str] = gettext_lazy("合計は明細から計算されます")
     instructions: ClassVar[Sequence[str]] = ()  # area-specific lines for the upload page
 
     @classmethod
@@ -450,17 +484,22 @@ def find_header(importer: Importer, table: RawTable, result: Result) -> Sheet | 
         if len(found) > len(best[1]):
             best = (number, found)
     if not best[1]:
-        columns = "・".join(f"「{c}」" for c in importer.required_columns)
+        columns = "・".join(_("「%(column)s」") % {"column": c} for c in importer.required_columns)
         result.error(
             None,
             None,
-            f"見出しの行が見つかりません。{columns}の列名を1行に並べた見出し行が必要です"
-            "（ダウンロードしたファイルの1行目と同じ見出しです）。",
+            _(
+                "見出しの行が見つかりません。%(columns)sの列名を1行に並べた見出し行が必要です"
+                "（ダウンロードしたファイルの1行目と同じ見出しです）。"
+            )
+            % {"columns": columns},
         )
         return None
     for column in importer.required_columns:
         if normalise_label(column) not in best[1]:
-            result.error(best[0], column, f"必須の列「{column}」がありません。")
+            result.error(
+                best[0], column, _("必須の列「%(column)s」がありません。") % {"column": column}
+            )
     return None
 
 
@@ -468,17 +507,23 @@ def _sheet_from(importer: Importer, table: RawTable, index: int, result: Result)
     header_number, header_cells = table.rows[index]
     above = [number for number, cells in table.rows[:index] if any(cells)]
     if above:
-        numbers = "・".join(f"{n}行目" for n in above)
-        result.notice(f"{numbers}はタイトル行とみなして読み飛ばしました。")
+        numbers = "・".join(_("%(row)s行目") % {"row": n} for n in above)
+        result.notice(_("%(rows)sはタイトル行とみなして読み飛ばしました。") % {"rows": numbers})
     positions: dict[str, int] = {}
     for position, text in enumerate(header_cells):
         if not text:
             continue
         column = importer.match_column(text)
         if column is None:
-            result.notice(f"列「{text}」は取り込みの対象ではないため無視しました。")
+            result.notice(
+                _("列「%(column)s」は取り込みの対象ではないため無視しました。") % {"column": text}
+            )
         elif column in positions:
-            result.error(header_number, column, f"列「{column}」が2つあります。1つにしてください。")
+            result.error(
+                header_number,
+                column,
+                _("列「%(column)s」が2つあります。1つにしてください。") % {"column": column},
+            )
         else:
             positions[column] = position
     label_position = positions.get(importer.label_column or "")
@@ -490,13 +535,15 @@ def _sheet_from(importer: Importer, table: RawTable, index: int, result: Result)
         label = _cell_at(cells, label_position)
         if normalise_label(first) in TOTAL_LABELS or normalise_label(label) in TOTAL_LABELS:
             result.notice(
-                f"{number}行目は合計行のため取り込みません（{importer.total_row_note}）。"
+                _("%(row)s行目は合計行のため取り込みません（%(note)s）。")
+                % {"row": number, "note": importer.total_row_note}
             )
             continue
         for position, cell in enumerate(cells):
             if cell and not _cell_at(header_cells, position):
                 result.notice(
-                    f"見出しのない列（{get_column_letter(position + 1)}列）の値は無視しました。"
+                    _("見出しのない列（%(letter)s列）の値は無視しました。")
+                    % {"letter": get_column_letter(position + 1)}
                 )
         values = {column: _cell_at(cells, p) for column, p in positions.items()}
         rows.append(Row(number, values))
@@ -522,13 +569,13 @@ def prepare(importer: Importer, content: bytes, filename: str) -> Result:
     if sheet is None:
         return result
     if not sheet.rows:
-        result.notice("見出し行の下にデータの行がありません。")
+        result.notice(_("見出し行の下にデータの行がありません。"))
     importer.build(sheet, result)
     return result
 
 
 def change_reason(filename: str) -> str:
-    return f"Excel取込：{filename}"[:100]
+    return (_("Excel取込：%(file)s") % {"file": filename})[:100]
 
 
 def apply_batch(importer: Importer, batch, user, digest: str) -> Result:
@@ -538,20 +585,26 @@ def apply_batch(importer: Importer, batch, user, digest: str) -> Result:
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.applied_at is not None:
-            raise Refused("この取込はすでに適用済みです。")
+            raise Refused(_("この取込はすでに適用済みです。"))
         result = prepare(importer, bytes(batch.content), batch.filename)
         if result.errors:
             raise Refused(
-                f"エラーが{len(result.errors)}件あるため適用しませんでした。"
-                "ファイルを直して、もう一度アップロードしてください。",
+                _(
+                    "エラーが%(count)s件あるため適用しませんでした。"
+                    "ファイルを直して、もう一度アップロードしてください。"
+                )
+                % {"count": len(result.errors)},
                 result,
             )
         if not result.changes:
-            raise Refused("変更はありません。何も書き込みませんでした。", result)
+            raise Refused(_("変更はありません。何も書き込みませんでした。"), result)
         if digest != result.digest:
             raise Refused(
-                "確認画面を表示した後にデータが変更されたため、適用を中止しました。"
-                "最新の内容と比べた変更点を下に表示しています。確かめてから、もう一度適用してください。",
+                _(
+                    "確認画面を表示した後にデータが変更されたため、適用を中止しました。"
+                    "最新の内容と比べた変更点を下に表示しています。"
+                    "確かめてから、もう一度適用してください。"
+                ),
                 result,
             )
         writer = Writer(user, change_reason(batch.filename))
@@ -560,10 +613,12 @@ def apply_batch(importer: Importer, batch, user, digest: str) -> Result:
                 importer.write(result.plan, writer)
         except (IntegrityError, DatabaseError) as error:
             raise Refused(
-                f"保存できなかったため、何も書き込みませんでした（{error}）。", result
+                _("保存できなかったため、何も書き込みませんでした（%(error)s）。")
+                % {"error": error},
+                result,
             ) from error
         batch.applied_at = timezone.now()
-        batch.summary = f"適用：{result.summary}"
+        batch.summary = _("適用：%(summary)s") % {"summary": result.summary}
         batch.save(update_fields=["applied_at", "summary"])
     return result
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from .dashboard import AsOf
@@ -58,4 +59,4 @@ def build_workbook(context: WorkbookContext) -> Workbook:
 
 
 def workbook_filename(as_of: AsOf) -> str:
-    return f"会議結果報告書_{as_of.label}.xlsx"
+    return _("会議結果報告書_%(date)s.xlsx") % {"date": as_of.label}
