@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from seiyo_dx.admin import HistoryWithPartsAdmin
+from seiyo_dx.japanese import wareki
 
 from .models import AgendaPaper, Meeting, MeetingPoint
 from .selectors import meeting_part_histories
@@ -40,7 +41,7 @@ class AgendaPaperInline(admin.StackedInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(HistoryWithPartsAdmin):
-    list_display = ("held_on", "subject", "place", "result")
+    list_display = ("held_on_wareki", "subject", "place", "result")
     list_filter = ("result", "held_on")
     search_fields = ("subject", "place", "attendees", "points__text")
     date_hierarchy = "held_on"
@@ -64,6 +65,10 @@ class MeetingAdmin(HistoryWithPartsAdmin):
     formfield_overrides = SHORT_TEXT
     inlines = [MeetingPointInline, AgendaPaperInline]
     parts_label = _("会議内容・重要計画付議(報告)書")
+
+    @admin.display(description=_("会議日時"), ordering="held_on")
+    def held_on_wareki(self, obj):
+        return wareki(obj.held_on)
 
     def history_parts(self, obj):
         return meeting_part_histories(obj.pk)

@@ -191,3 +191,8 @@ def test_a_point_added_without_a_number_goes_last(source_data):
     point = MeetingPoint.objects.create(meeting=meeting, text="追加の意見")
     assert point.order == 4
     assert list(meeting.points.values_list("text", flat=True))[-1] == "追加の意見"
+
+
+def test_the_admin_list_shows_meeting_dates_in_the_era(editor_client, source_data):
+    html = editor_client.get("/admin/meetings/meeting/").content.decode()
+    assert "令和4年11月1日" in html
