@@ -44,10 +44,23 @@ def test_production_settings_pass_check_deploy(tmp_path):
     assert "no issues" in result.stdout + result.stderr
 
 
-def test_settings_refuse_to_load_without_secret_key_when_debug_is_off():
-    result = _run(["-c", "import django; django.setup()"], DEBUG="0")
+def test_without_secret_key_production_serves_nothing(tmp_path):
+    # Every request needs the key (sessions, CSRF): reading it fails loudly.
+    read_key = (
+        "import django; django.setup(); from django.conf import settings; settings.SECRET_KEY"
+    )
+    result = _run(["-c", read_key], DEBUG="0")
     assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
+    assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY" in result.stderr
+    # check --deploy names the missing key too.
+    deploy = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DEBUG="0",
+        ALLOWED_HOSTS="dx.example.lg.jp",
+        DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite3",
+    )
+    assert deploy.returncode != 0
+    assert "SECRET_KEY" in deploy.stdout + deploy.stderr
 
 
 def test_language_and_time_zone_are_japanese(settings):
