@@ -149,25 +149,32 @@ def note_only(ws, text: str) -> None:
     ws.print_area = f"A1:{LAST_COLUMN}1"
 
 
-def workbook_meeting(context: WorkbookContext) -> Meeting | None:
-    return selectors.meeting_for_workbook(context.meeting_id, context.as_of.day)
+class MeetingFormSheet(Sheet):
+    """A paper of the workbook's meeting: the chosen one, or the last up to the as-of date."""
+
+    permission = "meetings.view_meeting"
+
+    def write(self, ws, context: WorkbookContext) -> None:
+        meeting = selectors.meeting_for_workbook(context.meeting_id, context.as_of.day)
+        if meeting is None:
+            note_only(ws, _(NO_MEETING))
+            return
+        self.write_form(ws, meeting)
+
+    def write_form(self, ws, meeting: Meeting) -> None:
+        raise NotImplementedError
 
 
 # --- 会議結果報告書 ---------------------------------------------------------------------------
 
 
 @register_sheet
-class MeetingReportSheet(Sheet):
+class MeetingReportSheet(MeetingFormSheet):
     key = "meeting_report"
     title = "会議結果報告書"
     order = 10
-    permission = "meetings.view_meeting"
 
-    def write(self, ws, context: WorkbookContext) -> None:
-        meeting = workbook_meeting(context)
-        if meeting is None:
-            note_only(ws, _(NO_MEETING))
-            return
+    def write_form(self, ws, meeting: Meeting) -> None:
         start(ws)
         title(ws, 1, _("会議結果報告書"))
         line(ws, 3, wareki(meeting.reported_on), first="F", horizontal="right")
@@ -223,17 +230,12 @@ class MeetingReportSheet(Sheet):
 
 
 @register_sheet
-class AgendaPaperSheet(Sheet):
+class AgendaPaperSheet(MeetingFormSheet):
     key = "agenda_paper"
     title = "重要計画付議(報告)書"
     order = 20
-    permission = "meetings.view_meeting"
 
-    def write(self, ws, context: WorkbookContext) -> None:
-        meeting = workbook_meeting(context)
-        if meeting is None:
-            note_only(ws, _(NO_MEETING))
-            return
+    def write_form(self, ws, meeting: Meeting) -> None:
         try:
             paper = meeting.agenda_paper
         except AgendaPaper.DoesNotExist:

@@ -6,14 +6,9 @@ area gets its permissions without editing this module.
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
-from django.utils.translation import gettext_lazy as _
 
 EDITORS = "編集者"
 VIEWERS = "閲覧者"
-ROLE_LABELS = {
-    EDITORS: _("編集者（事業データを更新できる）"),
-    VIEWERS: _("閲覧者（閲覧と出力のみ）"),
-}
 
 
 def programme_app_labels() -> list[str]:
