@@ -7,6 +7,7 @@ import zoneinfo
 
 from django.db import transaction
 
+from core.seed import load_source_data
 from projects.models import (
     BudgetLine,
     Category,
@@ -16,7 +17,6 @@ from projects.models import (
     ScheduleItem,
     Status,
 )
-from seiyo_dx.seed import load_source_data
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 

@@ -39,7 +39,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from django.contrib.auth import get_user_model
 
-    from seiyo_dx.roles import VIEWERS, sync_roles
+    from core.roles import VIEWERS, sync_roles
 
     started = time.perf_counter()
     items = multiply_schedule(args.scale)

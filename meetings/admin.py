@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from seiyo_dx.admin import HistoryWithPartsAdmin
-from seiyo_dx.japanese import wareki
+from core.admin import HistoryWithPartsAdmin
+from core.japanese import wareki
 
 from .models import AgendaPaper, Meeting, MeetingPoint
 from .selectors import meeting_part_histories

@@ -1,19 +1,23 @@
 from django.utils.translation import gettext_lazy as _
 
-from seiyo_dx.apps import ProgrammeAppConfig, SourceFixture
+from core.apps import ProgrammeAppConfig, SourceFixture
 
 
 class MeetingsConfig(ProgrammeAppConfig):
     default = True
     name = "meetings"
     verbose_name = _("会議")
+    url_prefix = "meetings"
     source_fixtures = (SourceFixture("meeting_2022_11_01.json", "2022-11-24", "会議結果報告書"),)
 
     def ready(self):
-        from seiyo_dx.dashboard import DateShortcut, date_shortcuts
-        from seiyo_dx.registry import NavItem, navigation
+        from core.registry import NavItem, navigation
+        from reports.dashboard import DateShortcut, date_shortcuts, register_panel
+        from reports.workbook import register_sheet
 
-        from . import panels, selectors, sheets  # noqa: F401
+        from . import selectors
+        from .panels import MeetingPanel
+        from .sheets import AgendaPaperSheet, MeetingReportSheet
 
         navigation.register(NavItem("meetings", _("会議"), "meetings:list", 30))
         date_shortcuts.register(
@@ -21,3 +25,6 @@ class MeetingsConfig(ProgrammeAppConfig):
                 key="meetings", label=_("会議の日付"), dates=selectors.meeting_dates, order=10
             )
         )
+        register_panel(MeetingPanel)
+        register_sheet(MeetingReportSheet)
+        register_sheet(AgendaPaperSheet)

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from seiyo_dx.japanese import fiscal_year_label
+from core.japanese import fiscal_year_label
 
 from .models import Meeting, MeetingResult
 from .selectors import meeting_fiscal_years, meetings_in_fiscal_year, search_meetings

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from seiyo_dx.japanese import wareki
+from core.japanese import wareki
 
 
 class MeetingResult(models.TextChoices):

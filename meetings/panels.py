@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from seiyo_dx.dashboard import AsOf, Panel, register_panel
+from core.history import AsOf
+from reports.dashboard import Panel
 
 from . import selectors
 
 
-@register_panel
 class MeetingPanel(Panel):
     key = "meetings"
     title = _("会議")

@@ -16,7 +16,7 @@ from django.db.models import (
     When,
 )
 
-from seiyo_dx.japanese import fiscal_year_bounds, fiscal_year_of, wareki
+from core.japanese import fiscal_year_bounds, fiscal_year_of, wareki
 
 from .models import AgendaPaper, Meeting, MeetingPoint, MeetingResult
 
@@ -77,7 +77,7 @@ def meeting_part_histories(meeting_id: int) -> list[QuerySet]:
 
 
 def meeting_histories(meeting_id: int) -> list[QuerySet]:
-    """The history querysets of a meeting and its parts, for ``seiyo_dx.history.change_log``."""
+    """The history querysets of a meeting and its parts, for ``core.history.change_log``."""
     return [Meeting.history.filter(id=meeting_id), *meeting_part_histories(meeting_id)]
 
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_noop
 from openpyxl.styles import Alignment, Border, Font
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from seiyo_dx.japanese import wareki
-from seiyo_dx.spreadsheets import (
+from core.japanese import wareki
+from core.spreadsheets import (
     FORM_FONT,
     MEDIUM,
     THIN,
@@ -26,7 +26,7 @@ from seiyo_dx.spreadsheets import (
     setup_page,
     write_cell,
 )
-from seiyo_dx.workbook import Sheet, WorkbookContext, register_sheet
+from reports.workbook import Sheet, WorkbookContext
 
 from . import selectors
 from .models import AgendaPaper, Meeting
@@ -168,7 +168,6 @@ class MeetingFormSheet(Sheet):
 # --- 会議結果報告書 ---------------------------------------------------------------------------
 
 
-@register_sheet
 class MeetingReportSheet(MeetingFormSheet):
     key = "meeting_report"
     title = "会議結果報告書"
@@ -229,7 +228,6 @@ class MeetingReportSheet(MeetingFormSheet):
 # --- 重要計画付議(報告)書 (様式第2号(第4条関係)) -----------------------------------------------
 
 
-@register_sheet
 class AgendaPaperSheet(MeetingFormSheet):
     key = "agenda_paper"
     title = "重要計画付議(報告)書"

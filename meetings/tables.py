@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from seiyo_dx.japanese import wareki
+from core.japanese import wareki
 
 from .models import Meeting
 

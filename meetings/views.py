@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
-from seiyo_dx.history import change_log
+from core.history import change_log
 
 from . import selectors
 from .filters import MeetingFilter

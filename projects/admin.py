@@ -5,8 +5,9 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from seiyo_dx.admin import HistoryWithPartsAdmin, ImportAdminMixin
-from seiyo_dx.japanese import number
+from core.admin import HistoryWithPartsAdmin
+from core.japanese import number
+from dataimport.admin import ImportAdminMixin
 
 from .imports import ScheduleImporter
 from .models import (

@@ -1,12 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 
-from seiyo_dx.apps import ProgrammeAppConfig, SourceFixture
+from core.apps import ProgrammeAppConfig, SourceFixture
 
 
 class ProjectsConfig(ProgrammeAppConfig):
     default = True
     name = "projects"
     verbose_name = _("DX推進スケジュール")
+    url_prefix = "schedule"
     source_fixtures = (
         # The papers: "全体のスケジュール（2022.3.14の行政経営戦略会議資料より変更なし）".
         SourceFixture("schedule.json", "2022-03-14", "2022.3.14 行政経営戦略会議資料"),
@@ -14,9 +15,15 @@ class ProjectsConfig(ProgrammeAppConfig):
     )
 
     def ready(self):
-        from seiyo_dx.registry import NavItem, navigation
+        from core.registry import NavItem, navigation
+        from reports.dashboard import register_panel
+        from reports.workbook import register_sheet
 
-        from . import panels, sheets  # noqa: F401  (they register themselves)
+        from .panels import SchedulePanel
+        from .sheets import ScheduleDataSheet, ScheduleFormSheet
 
         navigation.register(NavItem("schedule", _("全体のスケジュール"), "projects:schedule", 10))
         navigation.register(NavItem("initiatives", _("その他の取組"), "projects:initiatives", 20))
+        register_panel(SchedulePanel)
+        register_sheet(ScheduleFormSheet)
+        register_sheet(ScheduleDataSheet)

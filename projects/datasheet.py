@@ -8,8 +8,8 @@ columns serve the page's CSV/.xlsx export, the workbook's data sheet and the Exc
 
 from __future__ import annotations
 
-from seiyo_dx.japanese import fiscal_year_label
-from seiyo_dx.spreadsheets import data_sheet
+from core.japanese import fiscal_year_label
+from core.spreadsheets import data_sheet
 
 from .selectors import ItemSnapshot, ScheduleSnapshot
 

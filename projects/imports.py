@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from seiyo_dx.imports import (
+from core.japanese import ERAS, fiscal_year_label, number
+from dataimport.imports import (
     ADDED,
     CHANGED,
     INVALID,
@@ -34,7 +35,6 @@ from seiyo_dx.imports import (
     parse_integer,
     split_lines,
 )
-from seiyo_dx.japanese import ERAS, fiscal_year_label, number
 
 from . import datasheet
 from .datasheet import AS_OF, BUDGET_TOTAL, CATEGORY, CONCERNS, ID, INCLUDED_IN, NAME, STATUS

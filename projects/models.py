@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from seiyo_dx.japanese import fiscal_year_bounds, fiscal_year_label
+from core.japanese import fiscal_year_bounds, fiscal_year_label
 
 
 class Category(models.Model):

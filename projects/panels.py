@@ -2,16 +2,16 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from seiyo_dx.charts import bar_chart
-from seiyo_dx.dashboard import AsOf, Panel, register_panel
-from seiyo_dx.japanese import number
+from core.charts import bar_chart
+from core.history import AsOf
+from core.japanese import number
+from reports.dashboard import Panel
 
 from . import selectors
 
 CONCERNS_SHOWN = 8
 
 
-@register_panel
 class SchedulePanel(Panel):
     key = "schedule"
     title = _("全体のスケジュール")

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from seiyo_dx import history
-from seiyo_dx.dashboard import AsOf
-from seiyo_dx.figures import Figure, FigureSource
+from core import history
+from core.figures import Figure, FigureSource
+from core.history import AsOf
 
 from .models import (
     BudgetLine,

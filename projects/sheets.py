@@ -3,9 +3,9 @@
 from django.utils.translation import gettext as _
 from openpyxl.styles import PatternFill
 
-from seiyo_dx.japanese import fiscal_year_label, number
-from seiyo_dx.spreadsheets import form_cell, set_widths, setup_page
-from seiyo_dx.workbook import Sheet, WorkbookContext, register_sheet
+from core.japanese import fiscal_year_label, number
+from core.spreadsheets import form_cell, set_widths, setup_page
+from reports.workbook import Sheet, WorkbookContext
 
 from . import datasheet
 from .models import budget_cell
@@ -38,7 +38,6 @@ def budget_cells(item: ItemSnapshot) -> list:
     return budget_cell(item.budget_lines, item.included_in)
 
 
-@register_sheet
 class ScheduleFormSheet(Sheet):
     """全体のスケジュール as printed: A4 landscape, grouped by category, the 計 row computed."""
 
@@ -135,7 +134,6 @@ class ScheduleFormSheet(Sheet):
         return last + 1
 
 
-@register_sheet
 class ScheduleDataSheet(Sheet):
     """全体のスケジュール(データ): the same schedule as a machine-readable table."""
 

@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from seiyo_dx.japanese import number, wareki
+from core.japanese import number, wareki
 
 from .models import Initiative, ProgrammeYear, ScheduleItem, budget_cell
 

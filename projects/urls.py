@@ -2,7 +2,6 @@ from django.urls import path
 
 from . import views
 
-app_name = "projects"
 urlpatterns = [
     path("", views.schedule, name="schedule"),
     path("items/<int:pk>/", views.item_detail, name="item"),

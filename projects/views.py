@@ -3,9 +3,8 @@ from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 from openpyxl import Workbook
 
-from seiyo_dx.dashboard import AsOf
-from seiyo_dx.history import change_log
-from seiyo_dx.spreadsheets import csv_response, xlsx_response
+from core.history import AsOf, change_log
+from core.spreadsheets import csv_response, xlsx_response
 
 from . import datasheet, selectors
 from .filters import InitiativeFilter, ScheduleItemFilter

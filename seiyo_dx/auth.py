@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 
-# The demo accounts created by ``manage.py seed_demo``; their passwords are in the README.
-DEMO_USERNAMES = frozenset({"editor", "viewer"})
+from core.seed import DEMO_USERNAMES
 
 
 class NoDemoAccountsInProductionBackend(ModelBackend):

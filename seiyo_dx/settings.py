@@ -47,7 +47,9 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "csp",
-    "seiyo_dx.apps.SeiyoDxConfig",
+    "core",
+    "reports",
+    "dataimport",
     "projects",
     "meetings",
 ]
@@ -82,9 +84,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "seiyo_dx.navigation.navigation",
+                "core.navigation.navigation",
             ],
-            "builtins": ["seiyo_dx.templatetags.japanese"],
+            "builtins": ["core.templatetags.japanese"],
         },
     },
 ]
@@ -114,7 +116,7 @@ LANGUAGES = [("ja", _("日本語"))]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
-# Numbers are formatted explicitly (seiyo_dx.japanese): a global thousands separator would
+# Numbers are formatted explicitly (core.japanese): a global thousands separator would
 # also print years and ids as "2,022".
 USE_THOUSAND_SEPARATOR = False
 LOCALE_PATHS = [BASE_DIR / "locale"]

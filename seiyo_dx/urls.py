@@ -1,19 +1,34 @@
+"""Root URLs: login, the admin, the reports, and every installed area at its ``url_prefix``.
+
+An area app (``core.apps.ProgrammeAppConfig``) with a ``url_prefix`` is mounted here by the
+loop below, namespaced by its label (NetBox's plugin URLs): adding an area to
+``INSTALLED_APPS`` is all it takes.
+"""
+
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-
-from . import views
 
 admin.site.site_header = "西予市DX推進 管理"
 admin.site.site_title = "西予市DX推進"
 admin.site.index_title = "事業データの管理"
 
+
+def area_urlpatterns() -> list:
+    patterns = []
+    for config in apps.get_app_configs():
+        prefix = getattr(config, "url_prefix", None)
+        if prefix:
+            module = f"{config.name}.{config.urls_module}"
+            patterns.append(path(f"{prefix}/", include((module, config.label))))
+    return patterns
+
+
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("workbook/", views.workbook_download, name="workbook"),
+    path("", include("reports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("schedule/", include("projects.urls")),
-    path("meetings/", include("meetings.urls")),
+    *area_urlpatterns(),
     path("admin/", admin.site.urls),
 ]

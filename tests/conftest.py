@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from seiyo_dx.roles import EDITORS, VIEWERS, sync_roles
-from seiyo_dx.seed import load_source_data
+from core.roles import EDITORS, VIEWERS, sync_roles
+from core.seed import load_source_data
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from core.japanese import person_name
 from meetings.models import AgendaPaper, Meeting, MeetingPoint
-from seiyo_dx.japanese import person_name
 
 from .factories import make_meeting
 from .html import by_id, history_rows, page, text

@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 
 from meetings import selectors
 from meetings.panels import MeetingPanel
-from seiyo_dx.dashboard import AsOf, date_shortcuts, panels
+from reports.dashboard import AsOf, date_shortcuts, panels
 
 from .factories import make_meeting
 from .html import attr, by_tag, find_all, text

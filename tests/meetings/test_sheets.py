@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from core.history import AsOf
 from meetings.models import MeetingResult
 from meetings.sheets import AgendaPaperSheet, MeetingReportSheet
-from seiyo_dx.dashboard import AsOf
-from seiyo_dx.workbook import WorkbookContext, build_workbook
+from reports.workbook import WorkbookContext, build_workbook
 
 from .factories import make_meeting
 

@@ -7,9 +7,9 @@ import re
 import pytest
 from django.utils import timezone
 
+from core.history import AsOf
 from projects.models import BudgetLine, Category, ScheduleItem, Status
 from projects.panels import SchedulePanel
-from seiyo_dx.dashboard import AsOf
 
 MEETING_DAY = dt.date(2022, 11, 1)
 

@@ -13,6 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from dataimport.models import ImportBatch
 from projects import selectors
 from projects.models import (
     BudgetLine,
@@ -21,7 +22,6 @@ from projects.models import (
     ProgrammeYear,
     ScheduleItem,
 )
-from seiyo_dx.models import ImportBatch
 
 IMPORT_URL = "/admin/projects/scheduleitem/import/"
 BUDGET1 = "予算額1（千円）"

@@ -1,6 +1,6 @@
-from seiyo_dx.dashboard import AsOf, Panel
-from seiyo_dx.figures import Figure, FigureSource
-from seiyo_dx.workbook import Sheet, WorkbookContext
+from core.figures import Figure, FigureSource
+from reports.dashboard import AsOf, Panel
+from reports.workbook import Sheet, WorkbookContext
 
 
 def reception_figure(as_of: AsOf) -> Figure:

@@ -1,0 +1,85 @@
+"""Loading the source papers' data (``fixtures/``) and the demo accounts.
+
+Each area app declares its fixtures (``ProgrammeAppConfig.source_fixtures``). Loading is
+idempotent: a fixture whose first row is already in the database is skipped, so running the
+set-up twice neither duplicates nor overwrites what staff have edited since.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zoneinfo
+from collections import defaultdict
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import transaction
+
+from .roles import EDITORS, VIEWERS, sync_roles
+
+FIXTURE_DIR = settings.BASE_DIR / "fixtures"
+TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
+
+# Documented in the README; usable only while DEBUG is on (seiyo_dx.auth refuses them otherwise).
+DEMO_PASSWORDS = {"editor": "seiyo-editor-2022", "viewer": "seiyo-viewer-2022"}
+DEMO_USERNAMES = frozenset(DEMO_PASSWORDS)
+
+
+def source_fixtures():
+    for config in apps.get_app_configs():
+        yield from getattr(config, "source_fixtures", ())
+
+
+@transaction.atomic
+def load_source_data() -> list[str]:
+    """Load every app's source fixture not yet loaded; returns the names loaded."""
+    loaded = []
+    for fixture in source_fixtures():
+        path = FIXTURE_DIR / fixture.filename
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        first = rows[0]
+        if apps.get_model(first["model"]).objects.filter(pk=first["pk"]).exists():
+            continue
+        call_command("loaddata", str(path), verbosity=0)
+        _start_history(rows, dt.date.fromisoformat(fixture.recorded_on), fixture.reason)
+        loaded.append(fixture.filename)
+    return loaded
+
+
+def _start_history(rows: list[dict], recorded_on: dt.date, reason: str) -> None:
+    """loaddata writes no history; record the rows as created on the day they were decided."""
+    when = dt.datetime.combine(recorded_on, dt.time(9, 0), tzinfo=TOKYO)
+    pks_by_model = defaultdict(list)
+    for row in rows:
+        pks_by_model[row["model"]].append(row["pk"])
+    for label, pks in pks_by_model.items():
+        model = apps.get_model(label)
+        if hasattr(model, "history"):
+            model.history.bulk_history_create(
+                list(model.objects.filter(pk__in=pks)),
+                default_date=when,
+                default_change_reason=reason,
+            )
+
+
+def ensure_demo_accounts() -> list[str]:
+    """Create the demo editor and viewer if missing; never reset an existing password."""
+    sync_roles()
+    user_model = get_user_model()
+    created = []
+    for username in sorted(DEMO_USERNAMES):
+        user, was_created = user_model.objects.get_or_create(
+            username=username,
+            defaults={"is_staff": username == "editor", "last_name": "デモ"},
+        )
+        if was_created:
+            user.set_password(DEMO_PASSWORDS[username])
+            user.save()
+            created.append(username)
+        group = Group.objects.get(name=EDITORS if username == "editor" else VIEWERS)
+        user.groups.add(group)
+    return created

@@ -1,0 +1,81 @@
+"""Era dates, fiscal years (年度) and number formats as city documents print them."""
+
+import datetime as dt
+
+import pytest
+from django.template import Context, Template
+
+from core import japanese
+from core.templatetags import japanese as filters
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2019, 4, 30), "平成31年4月30日"),
+        (dt.date(2019, 5, 1), "令和元年5月1日"),
+        (dt.date(2022, 11, 24), "令和4年11月24日"),
+        (dt.date(1989, 1, 7), "昭和64年1月7日"),
+        (dt.date(1989, 1, 8), "平成元年1月8日"),
+    ],
+)
+def test_wareki_switches_era_on_the_first_day_of_the_new_era(day, expected):
+    assert japanese.wareki(day) == expected
+
+
+def test_wareki_abbr_pads_the_era_year_to_two_digits():
+    assert japanese.wareki_abbr(dt.date(2022, 2, 25)) == "R04.2.25"
+
+
+def test_fiscal_year_starts_on_the_first_of_april():
+    assert japanese.fiscal_year_of(dt.date(2023, 3, 31)) == 2022
+    assert japanese.fiscal_year_of(dt.date(2023, 4, 1)) == 2023
+    assert japanese.fiscal_year_bounds(2022) == (dt.date(2022, 4, 1), dt.date(2023, 3, 31))
+
+
+@pytest.mark.parametrize(
+    ("fiscal_year", "expected"),
+    [(2022, "令和4年度"), (2019, "令和元年度"), (2018, "平成30年度"), (1988, "昭和63年度")],
+)
+def test_fiscal_year_label_uses_the_era_of_the_year_it_starts_in(fiscal_year, expected):
+    assert japanese.fiscal_year_label(fiscal_year) == expected
+
+
+def test_fiscal_year_abbr_is_era_letter_and_year():
+    assert japanese.fiscal_year_abbr(2022) == "R4"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(187197, "187,197"), (-7, "△7"), (0, "0"), (2.5, "3"), (-2.5, "△3"), (-0.4, "0")],
+)
+def test_number_uses_separators_triangle_for_negatives_and_rounds_half_up(value, expected):
+    assert japanese.number(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("ratio", "expected"),
+    [(8061 / 13796, "58.4%"), (0.669, "66.9%"), (0.0125, "1.3%"), (0.00125, "0.1%")],
+)
+def test_percent_has_one_decimal_rounded_half_up(ratio, expected):
+    assert japanese.percent(ratio) == expected
+
+
+def test_western_year_alongside_is_printed_when_the_setting_is_on(settings):
+    settings.SEIYO_WESTERN_YEAR_ALONGSIDE = True
+    assert japanese.wareki(dt.date(2022, 11, 1)) == "令和4年(2022年)11月1日"
+    assert japanese.fiscal_year_label(2022) == "令和4年度(2022年度)"
+
+
+def test_template_filters_are_builtins_and_render_japanese_forms():
+    template = Template("{{ d|wareki }} {{ n|jpnum }} {{ r|jppct }} {{ fy|nendo }} {{ d|nendo }}")
+    context = Context({"d": dt.date(2022, 11, 24), "n": -187197, "r": 0.669, "fy": 2019})
+    assert template.render(context) == "令和4年11月24日 △187,197 66.9% 令和元年度 令和4年度"
+
+
+def test_aware_datetimes_are_shown_as_tokyo_dates():
+    just_after_midnight_in_tokyo = dt.datetime(2022, 10, 31, 15, 30, tzinfo=dt.UTC)
+    assert filters.wareki(just_after_midnight_in_tokyo) == "令和4年11月1日"
+    assert filters.wareki_datetime(just_after_midnight_in_tokyo) == "令和4年11月1日 00:30"
+    new_fiscal_year_in_tokyo = dt.datetime(2023, 3, 31, 15, 0, tzinfo=dt.UTC)
+    assert filters.nendo(new_fiscal_year_in_tokyo) == "令和5年度"

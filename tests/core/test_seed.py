@@ -1,0 +1,72 @@
+"""Loading the source papers and the demo accounts is idempotent."""
+
+import datetime as dt
+import io
+import zoneinfo
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from core.roles import EDITORS, VIEWERS
+from core.seed import load_source_data
+from meetings.models import Meeting
+from projects.models import Category, ScheduleItem
+
+TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
+
+
+def _counts():
+    return ScheduleItem.objects.count(), Category.objects.count(), Meeting.objects.count()
+
+
+def test_loading_source_data_twice_changes_nothing(db):
+    assert load_source_data() != []
+    assert _counts() == (13, 4, 1)
+    assert load_source_data() == []
+    assert _counts() == (13, 4, 1)
+
+
+def test_schedule_history_starts_on_the_2022_3_14_meeting(source_data):
+    for item in ScheduleItem.objects.all():
+        first = item.history.earliest("history_date")
+        assert first.history_date.astimezone(TOKYO).date() == dt.date(2022, 3, 14)
+        assert "2022.3.14" in first.history_change_reason
+
+
+def _seed_demo():
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def debug_on(settings):
+    settings.DEBUG = True
+
+
+def test_seed_demo_creates_editor_and_viewer_in_their_roles(db, debug_on):
+    _seed_demo()
+    users = get_user_model().objects
+    editor, viewer = users.get(username="editor"), users.get(username="viewer")
+    assert editor.is_staff
+    assert list(editor.groups.values_list("name", flat=True)) == [EDITORS]
+    assert not viewer.is_staff
+    assert list(viewer.groups.values_list("name", flat=True)) == [VIEWERS]
+    assert viewer.check_password("seiyo-viewer-2022")
+
+
+def test_seed_demo_twice_neither_duplicates_nor_resets_a_changed_password(db, debug_on):
+    _seed_demo()
+    viewer = get_user_model().objects.get(username="viewer")
+    viewer.set_password("changed-by-staff-1")
+    viewer.save()
+    _seed_demo()
+    assert get_user_model().objects.filter(username__in=["editor", "viewer"]).count() == 2
+    assert get_user_model().objects.get(username="viewer").check_password("changed-by-staff-1")
+    assert _counts() == (13, 4, 1)
+
+
+def test_seed_demo_refuses_accounts_when_debug_is_off(db, settings):
+    assert settings.DEBUG is False
+    with pytest.raises(CommandError):
+        _seed_demo()
+    assert not get_user_model().objects.filter(username__in=["editor", "viewer"]).exists()
