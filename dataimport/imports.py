@@ -295,7 +295,7 @@ class Problem:
 
 
 @dataclass
-class Change:
+class PlannedChange:
     kind: str  # 追加 / 変更 / 削除
     label: str  # the row's name
     fields: list[FieldChange] = field(default_factory=list)
@@ -316,7 +316,7 @@ class Result:
     source: str = ""
     notices: list[str] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
+    changes: list[PlannedChange] = field(default_factory=list)
     plan: Any = None
 
     def notice(self, message: str) -> None:
@@ -329,7 +329,7 @@ class Result:
     def change(self, kind: str, label: str, fields: Iterable = (), row: int | None = None):
         """Record a change; fields are ``FieldChange``s or (label, before, after) tuples."""
         fields = [f if isinstance(f, FieldChange) else FieldChange(*f) for f in fields]
-        self.changes.append(Change(kind, label, fields, row))
+        self.changes.append(PlannedChange(kind, label, fields, row))
 
     def cell(self, row: Row, column: str, parser: Callable[[str], Any]) -> Any:
         """Parse a cell, recording a ``CellError`` against its row and column."""
@@ -399,7 +399,7 @@ class Row:
 
 
 @dataclass
-class Sheet:
+class ParsedTable:
     header_row: int
     columns: list[str]  # canonical names of the columns read, in file order
     rows: list[Row]
@@ -465,14 +465,14 @@ class Importer:
                 return column
         return None
 
-    def build(self, sheet: Sheet, result: Result) -> None:
+    def build(self, sheet: ParsedTable, result: Result) -> None:
         raise NotImplementedError
 
     def write(self, plan: Any, writer: Writer) -> None:
         raise NotImplementedError
 
 
-def find_header(importer: Importer, table: RawTable, result: Result) -> Sheet | None:
+def find_header(importer: Importer, table: RawTable, result: Result) -> ParsedTable | None:
     """The header is the first row holding every required column; rows above it are skipped."""
     required = {normalise_label(column) for column in importer.required_columns}
     best: tuple[int, set[str]] = (0, set())
@@ -503,7 +503,7 @@ def find_header(importer: Importer, table: RawTable, result: Result) -> Sheet | 
     return None
 
 
-def _sheet_from(importer: Importer, table: RawTable, index: int, result: Result) -> Sheet:
+def _sheet_from(importer: Importer, table: RawTable, index: int, result: Result) -> ParsedTable:
     header_number, header_cells = table.rows[index]
     above = [number for number, cells in table.rows[:index] if any(cells)]
     if above:
@@ -547,7 +547,7 @@ def _sheet_from(importer: Importer, table: RawTable, index: int, result: Result)
                 )
         values = {column: _cell_at(cells, p) for column, p in positions.items()}
         rows.append(Row(number, values))
-    return Sheet(header_row=header_number, columns=list(positions), rows=rows)
+    return ParsedTable(header_row=header_number, columns=list(positions), rows=rows)
 
 
 def _cell_at(cells: list[str], position: int | None) -> str:

@@ -25,9 +25,9 @@ from dataimport.imports import (
     REMOVED,
     FieldChange,
     Importer,
+    ParsedTable,
     Result,
     Row,
-    Sheet,
     Writer,
     display_lines,
     display_number,
@@ -150,7 +150,7 @@ class ScheduleImporter(Importer):
 
     # --- Validation ------------------------------------------------------------------------
 
-    def build(self, sheet: Sheet, result: Result) -> None:
+    def build(self, sheet: ParsedTable, result: Result) -> None:
         budget_columns = sorted(
             (c for c in sheet.columns if c.startswith("予算額") and c != BUDGET_TOTAL),
             key=lambda c: int(re.sub(r"\D", "", c)),
@@ -200,7 +200,7 @@ class ScheduleImporter(Importer):
             result.change(REMOVED, item.name, _removed_fields(item, self.years))
         result.plan = plan
 
-    def _check_columns(self, sheet: Sheet, result: Result, plan_columns: dict) -> None:
+    def _check_columns(self, sheet: ParsedTable, result: Result, plan_columns: dict) -> None:
         if sheet.has(AS_OF):
             result.notice(
                 _("「%(column)s」の列はダウンロードした日を示す参考情報のため、取り込みません。")
