@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .japanese import fiscal_year_label, fiscal_year_of, number, person_name, wareki
+
+T = TypeVar("T")
 
 ACTIONS = {"+": _("追加"), "~": _("変更"), "-": _("削除")}
 
@@ -162,13 +165,25 @@ def end_of_day(day: dt.date) -> datetime:
 
 @dataclass(frozen=True)
 class AsOf:
-    """The date the dashboard and the workbook show the programme as of."""
+    """The date a request shows the programme as of, and what that request has read of it.
+
+    One ``AsOf`` is made per request (the dashboard) or per download (the workbook) and handed
+    to every panel and sheet; ``once()`` keeps what an area computed for it, so a figure or a
+    snapshot is read from the database once however many panels and sheets show it.
+    """
 
     day: dt.date
+    _memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @classmethod
     def today(cls) -> AsOf:
         return cls(timezone.localdate())
+
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` the first time ``key`` is asked for on this as-of, then the same value."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @property
     def is_today(self) -> bool:

@@ -9,6 +9,8 @@ from reports.dashboard import Panel
 
 from . import selectors
 
+# A panel shows the first entries of a list and how many there are; the page has them all.
+OPEN_ITEMS_SHOWN = 10
 CONCERNS_SHOWN = 8
 
 
@@ -26,7 +28,6 @@ class SchedulePanel(Panel):
 
     def get_context(self, as_of: AsOf) -> dict:
         counts = [c for c in selectors.status_counts(as_of) if c.count]
-        concerns = selectors.concerns_as_of(as_of)
         return {
             "figures": self.figures(as_of),
             "item_count": sum(c.count for c in counts),
@@ -40,8 +41,6 @@ class SchedulePanel(Panel):
                 value_header=str(_("項目数")),
                 formatted=[number(c.count) for c in counts],
             ),
-            "open_items": selectors.open_items_of_fiscal_year(as_of),
-            "concerns": concerns[:CONCERNS_SHOWN],
-            "more_concerns": max(len(concerns) - CONCERNS_SHOWN, 0),
-            "concern_count": len(concerns),
+            "open_items": selectors.open_items_of_fiscal_year(as_of, OPEN_ITEMS_SHOWN),
+            "concerns": selectors.concerns_as_of(as_of, CONCERNS_SHOWN),
         }

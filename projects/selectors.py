@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,8 @@ from .models import (
     ScheduleItem,
     Status,
 )
+
+T = TypeVar("T")
 
 
 def schedule_items() -> QuerySet[ScheduleItem]:
@@ -94,6 +97,9 @@ def initiative_histories(initiative_id: int) -> list[QuerySet]:
 
 
 # --- The schedule as it stood on a date (dashboard, workbook) -------------------------------
+#
+# Every read below takes the as-of date and is kept on it (``AsOf.once``): a request or a
+# download that shows a figure on a panel, a form and a data sheet reads it once.
 
 
 @dataclass
@@ -122,14 +128,16 @@ class ScheduleSnapshot:
     as_of: AsOf
     years: list[int]  # programme years, Western start years
     items: list[ItemSnapshot]
-    budget_total: int
+    budget_total: Figure
 
 
 def schedule_snapshot(as_of: AsOf) -> ScheduleSnapshot:
-    """The whole schedule as of a date, from the history for past dates (constant queries).
+    """The whole schedule as of a date (for the workbook's sheets), read once per download."""
+    return as_of.once("projects.schedule_snapshot", lambda: _read_snapshot(as_of))
 
-    Names of categories and statuses are read as they stood then too.
-    """
+
+def _read_snapshot(as_of: AsOf) -> ScheduleSnapshot:
+    """Every row and part as it stood then (constant queries); names as they stood then too."""
     when = as_of.moment
     categories = {c.id: c for c in history.as_of(Category, when)}
     statuses = {s.id: s for s in history.as_of(Status, when)}
@@ -154,9 +162,7 @@ def schedule_snapshot(as_of: AsOf) -> ScheduleSnapshot:
             rows[line.item_id].budget_lines.append(line.amount)
     for plan in history.as_of(FiscalYearPlan, when):
         if plan.item_id in rows and plan.year_id in years:
-            rows[plan.item_id].plans[years[plan.year_id]] = [
-                line.strip() for line in plan.content.splitlines() if line.strip()
-            ]
+            rows[plan.item_id].plans[years[plan.year_id]] = plan_lines(plan.content)
     for concern in history.as_of(Concern, when).order_by("order", "id"):
         if concern.item_id in rows:
             rows[concern.item_id].concerns.append(concern.text)
@@ -165,16 +171,13 @@ def schedule_snapshot(as_of: AsOf) -> ScheduleSnapshot:
         as_of=as_of,
         years=sorted(years.values()),
         items=ordered,
-        budget_total=budget_total_as_of(as_of),
+        budget_total=budget_total_figure(as_of),
     )
 
 
-def budget_total_as_of(as_of: AsOf) -> int:
-    """計 as of a date: the sum of the budget lines of the items that existed then."""
-    when = as_of.moment
-    items = history.as_of(ScheduleItem, when).values("id")
-    lines = history.as_of(BudgetLine, when).filter(item_id__in=items)
-    return lines.aggregate(total=Sum("amount"))["total"] or 0
+def plan_lines(content: str) -> list[str]:
+    """A plan's bullet points: one per non-empty line."""
+    return [line.strip() for line in content.splitlines() if line.strip()]
 
 
 # --- Figures and panel data, as of a date ---------------------------------------------------
@@ -186,20 +189,36 @@ BUDGET_TOTAL_DEFINITION = _(
 )
 
 
-def budget_total_figure(as_of: AsOf, total: int | None = None, *, filtered: bool = False) -> Figure:
-    """計 of the schedule as a figure; ``total`` when already summed for a filtered list."""
+def budget_total_figure(as_of: AsOf, items: QuerySet[ScheduleItem] | None = None) -> Figure:
+    """予算額 計: the schedule's budget lines summed in the database, as of a date.
+
+    ``items`` (today's items, as a page's filter selects them) gives the filtered total
+    instead. The page, the dashboard panel and the workbook's sheets all call this.
+    """
+    filtered = items is not None
     definition = str(BUDGET_TOTAL_DEFINITION)
     if filtered:
         definition += str(_("絞り込み条件に合う項目だけを合計している。"))
+        value = budget_total(items)
+    else:
+        value = as_of.once("projects.budget_total", lambda: _budget_total_as_of(as_of))
     return Figure(
         key="schedule.budget_total",
         label=str(_("予算額 計（絞り込み後）") if filtered else _("予算額 計")),
-        value=budget_total_as_of(as_of) if total is None else total,
+        value=value,
         unit="千円",
         definition=definition,
         source=FigureSource.COUNTED,
         period_end=as_of.day,
     )
+
+
+def _budget_total_as_of(as_of: AsOf) -> int:
+    """計 as of a date: the sum of the budget lines of the items that existed then."""
+    when = as_of.moment
+    items = history.as_of(ScheduleItem, when).values("id")
+    lines = history.as_of(BudgetLine, when).filter(item_id__in=items)
+    return lines.aggregate(total=Sum("amount"))["total"] or 0
 
 
 @dataclass(frozen=True)
@@ -211,6 +230,10 @@ class StatusCount:
 
 def status_counts(as_of: AsOf) -> list[StatusCount]:
     """Items per status as of a date, counted in the database, in the statuses' order."""
+    return as_of.once("projects.status_counts", lambda: _status_counts(as_of))
+
+
+def _status_counts(as_of: AsOf) -> list[StatusCount]:
     when = as_of.moment
     counts = dict(
         history.as_of(ScheduleItem, when)
@@ -230,29 +253,42 @@ class OpenItem:
     plan: list[str]
 
 
-def open_items_of_fiscal_year(as_of: AsOf) -> list[OpenItem]:
-    """Items with a plan for the 年度 of the date whose status is not yet a completed one."""
+@dataclass(frozen=True)
+class FirstEntries(Generic[T]):
+    """The first entries of a list a panel shows, and how many there are in all."""
+
+    entries: list[T]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.entries)
+
+
+def open_items_of_fiscal_year(as_of: AsOf, limit: int) -> FirstEntries[OpenItem]:
+    """Items with a plan for the 年度 of the date whose status is not yet a completed one.
+
+    The first ``limit`` in printed order and the count, both from the database (three queries
+    whatever the number of items).
+    """
     when = as_of.moment
     years = history.as_of(ProgrammeYear, when).filter(start_year=as_of.fiscal_year).values("id")
-    plans = {
-        plan.item_id: plan.content
-        for plan in history.as_of(FiscalYearPlan, when).filter(year_id__in=years)
-    }
-    statuses = {s.id: s for s in history.as_of(Status, when)}
-    open_status_ids = [s.id for s in statuses.values() if not s.is_complete]
-    items = (
-        history.as_of(ScheduleItem, when)
-        .filter(id__in=list(plans), status_id__in=open_status_ids)
-        .order_by("category_id", "order", "id")
+    plans = history.as_of(FiscalYearPlan, when).filter(year_id__in=years)
+    open_statuses = history.as_of(Status, when).filter(is_complete=False)
+    items = history.as_of(ScheduleItem, when).filter(
+        id__in=plans.values("item_id"), status_id__in=open_statuses.values("id")
     )
-    return [
-        OpenItem(
-            item.name,
-            statuses[item.status_id].name,
-            [line.strip() for line in plans[item.id].splitlines() if line.strip()],
-        )
-        for item in items
-    ]
+    statuses = dict(history.as_of(Status, when).values_list("id", "name"))
+    first = list(
+        items.order_by("category_id", "order", "id").values_list("id", "name", "status_id")[:limit]
+    )
+    contents = dict(
+        plans.filter(item_id__in=[pk for pk, _n, _s in first]).values_list("item_id", "content")
+    )
+    return FirstEntries(
+        [OpenItem(name, statuses[status], plan_lines(contents[pk])) for pk, name, status in first],
+        items.count(),
+    )
 
 
 @dataclass(frozen=True)
@@ -261,8 +297,11 @@ class ItemConcern:
     text: str
 
 
-def concerns_as_of(as_of: AsOf) -> list[ItemConcern]:
+def concerns_as_of(as_of: AsOf, limit: int) -> FirstEntries[ItemConcern]:
+    """Concerns of the items that existed then: the first ``limit`` and the count (SQL)."""
     when = as_of.moment
-    names = dict(history.as_of(ScheduleItem, when).values_list("id", "name"))
-    concerns = history.as_of(Concern, when).order_by("item_id", "order", "id")
-    return [ItemConcern(names[c.item_id], c.text) for c in concerns if c.item_id in names]
+    items = history.as_of(ScheduleItem, when)
+    concerns = history.as_of(Concern, when).filter(item_id__in=items.values("id"))
+    first = list(concerns.order_by("item_id", "order", "id").values_list("item_id", "text")[:limit])
+    names = dict(items.filter(id__in={pk for pk, _t in first}).values_list("id", "name"))
+    return FirstEntries([ItemConcern(names[pk], text) for pk, text in first], concerns.count())

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from openpyxl.styles import PatternFill
 
-from core.japanese import fiscal_year_label, number
+from core.japanese import fiscal_year_label
 from core.spreadsheets import form_cell, set_widths, setup_page
 from reports.workbook import Sheet, WorkbookContext
 
@@ -82,7 +82,7 @@ class ScheduleFormSheet(Sheet):
         form_cell(
             ws,
             f"C{row}",
-            snapshot.budget_total,
+            snapshot.budget_total.value,
             bold=True,
             horizontal="right",
             number_format=BUDGET_FORMAT,
@@ -92,7 +92,7 @@ class ScheduleFormSheet(Sheet):
         form_cell(ws, f"A{row}", None)
         note = _(
             "予算額の単位は千円。計は各項目の予算額の合計（%(total)s千円）を集計したもの。"
-        ) % {"total": number(snapshot.budget_total)}
+        ) % {"total": snapshot.budget_total.formatted}
         form_cell(ws, f"A{row + 1}:{end}{row + 1}", note, border=False, size=9, wrap=False)
 
         set_widths(ws, [12, 26, 11, 10, *([PLAN_WIDTH] * (len(years) + 1))])

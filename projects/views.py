@@ -19,13 +19,14 @@ def schedule(request):
     filterset = ScheduleItemFilter(request.GET or None, queryset=selectors.schedule_items())
     items = filterset.qs
     years = selectors.programme_years()
-    total = selectors.budget_total(items)
     export = request.GET.get("export")
     if export in EXPORT_FORMATS:
         return _export_schedule(items, export)
+    filtered = filterset.is_bound and filterset.form.has_changed()
+    figure = selectors.budget_total_figure(AsOf.today(), items if filtered else None)
+    total = figure.value
     table = ScheduleTable(items, years=years, budget_total=total)
     RequestConfig(request, paginate=False).configure(table)
-    filtered = filterset.is_bound and filterset.form.has_changed()
     return render(
         request,
         "projects/schedule.html",
@@ -33,7 +34,7 @@ def schedule(request):
             "table": table,
             "filter": filterset,
             "budget_total": total,
-            "figure": selectors.budget_total_figure(AsOf.today(), total, filtered=filtered),
+            "figure": figure,
             "filtered": filtered,
             "export_query": request.GET.urlencode(),
         },

@@ -5,10 +5,20 @@ import json
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.history import AsOf
-from projects.models import BudgetLine, Category, ScheduleItem, Status
+from projects.models import (
+    BudgetLine,
+    Category,
+    Concern,
+    FiscalYearPlan,
+    ProgrammeYear,
+    ScheduleItem,
+    Status,
+)
 from projects.panels import SchedulePanel
 
 MEETING_DAY = dt.date(2022, 11, 1)
@@ -43,12 +53,45 @@ def test_items_by_status_are_charted_and_tabled(viewer_client, source_data):
 def test_open_items_of_the_fiscal_year_and_concerns(source_data):
     context = SchedulePanel().get_context(AsOf(MEETING_DAY))
     # 令和4年度: every item has a plan; those whose status is not a completed one.
-    assert [item.name for item in context["open_items"]] == [
+    assert [item.name for item in context["open_items"].entries] == [
         "申請書統合デジタル化（総合窓口）", "キャッシュレス", "遠隔面談・相談", "連絡のデジタル化",
         "レイアウト変更", "書類整理", "クラウドPBX", "電子決裁",
     ]  # fmt: skip
-    assert context["concern_count"] == 12
+    assert context["open_items"].total == 8
+    assert context["concerns"].total == 12 and len(context["concerns"].entries) == 8
     assert context["item_count"] == 13
+
+
+def test_dashboard_lists_show_their_first_entries_and_the_count_from_sql(
+    viewer_client, source_data
+):
+    """Long lists are cut on the dashboard: the first entries, how many more, and a link."""
+    category, status = Category.objects.first(), Status.objects.get(name="継続")
+    today = AsOf.today()
+    year = ProgrammeYear.objects.create(start_year=today.fiscal_year)
+    for n in range(38):
+        item = ScheduleItem.objects.create(category=category, status=status, name=f"追加{n}")
+        FiscalYearPlan.objects.create(item=item, year=year, content="計画")
+        Concern.objects.create(item=item, text=f"懸案{n}")
+    panel = SchedulePanel()
+    with CaptureQueriesContext(connection) as queries:
+        context = panel.get_context(today)
+    assert context["open_items"].total == 38 and len(context["open_items"].entries) == 10
+    assert context["concerns"].total == 12 + 38 and len(context["concerns"].entries) == 8
+    html = viewer_client.get("/").content.decode()
+    assert "ほか28項目（全38項目）" in html and "ほか42件" in html
+    assert html.count('href="/schedule/">全体のスケジュールで見る') == 2
+    assert len(queries) <= 12
+
+
+def test_one_dashboard_request_reads_the_budget_total_once(source_data):
+    """The panel's figure and its context share one as-of: the total is summed once."""
+    as_of = AsOf(MEETING_DAY)
+    panel = SchedulePanel()
+    panel.get_context(as_of)
+    with CaptureQueriesContext(connection) as queries:
+        assert panel.figures(as_of)[0].value == 187_197
+    assert len(queries) == 0
 
 
 def test_as_of_a_date_before_an_edit_the_history_gives_the_older_value(
