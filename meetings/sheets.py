@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import unicodedata
 
+from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl.styles import Alignment, Border, Font
@@ -153,9 +154,26 @@ class MeetingFormSheet(Sheet):
     """A paper of the workbook's meeting: the chosen one, or the last up to the as-of date."""
 
     permission = "meetings.view_meeting"
+    options = {"meeting": forms.IntegerField(required=False, min_value=1)}
+
+    def meeting(self, context: WorkbookContext) -> Meeting | None:
+        """The meeting of this download, read once for all its sheets."""
+        meeting_id = context.options.get("meeting")
+        return context.as_of.once(
+            f"meetings.workbook_meeting.{meeting_id}",
+            lambda: selectors.meeting_for_workbook(meeting_id, context.as_of.day),
+        )
+
+    def file_title(self, context: WorkbookContext) -> str | None:
+        if not context.options.get("meeting"):
+            return None  # a plain date: the file is named by the date, not by a meeting
+        meeting = self.meeting(context)
+        if meeting is None:
+            return None
+        return _("会議資料_%(date)s") % {"date": wareki(meeting.held_on)}
 
     def write(self, ws, context: WorkbookContext) -> None:
-        meeting = selectors.meeting_for_workbook(context.meeting_id, context.as_of.day)
+        meeting = self.meeting(context)
         if meeting is None:
             note_only(ws, _(NO_MEETING))
             return

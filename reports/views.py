@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,7 +15,13 @@ from core.history import AsOf
 from core.spreadsheets import xlsx_response
 
 from .dashboard import date_shortcuts, panels
-from .workbook import WorkbookContext, build_workbook, sheets_for, workbook_filename
+from .workbook import (
+    WorkbookContext,
+    build_workbook,
+    options_form,
+    sheets_for,
+    workbook_filename,
+)
 
 
 def parse_as_of(request) -> AsOf:
@@ -60,12 +67,17 @@ def home(request):
 
 @require_GET
 def workbook_download(request):
-    """会議結果報告書_令和4年11月1日.xlsx: every registered sheet, as of the date (or meeting)."""
+    """Every registered sheet the user may view, as of the date, with the options they chose."""
     as_of = parse_as_of(request)
-    meeting = request.GET.get("meeting", "")
-    if not sheets_for(request.user):
+    chosen = sheets_for(request.user)
+    if not chosen:
         raise PermissionDenied
-    context = WorkbookContext(
-        as_of=as_of, meeting_id=int(meeting) if meeting.isdigit() else None, user=request.user
-    )
-    return xlsx_response(build_workbook(context), workbook_filename(as_of))
+    form = options_form(chosen, request.GET)
+    if not form.is_valid():
+        errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        return HttpResponseBadRequest(
+            _("会議資料の指定が正しくありません：%(errors)s") % {"errors": errors},
+            content_type="text/plain; charset=utf-8",
+        )
+    context = WorkbookContext(as_of=as_of, options=form.cleaned_data, user=request.user)
+    return xlsx_response(build_workbook(context), workbook_filename(context))

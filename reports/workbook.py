@@ -1,14 +1,19 @@
 """The meeting workbook: sheets that apps register, assembled in order into one .xlsx.
 
-An app subclasses ``Sheet`` in its own ``sheets.py`` and decorates it with ``@register_sheet``
-(pretix's data exporters are the model). Each sheet writes one worksheet from the context.
+An app subclasses ``Sheet`` in its own ``sheets.py`` and registers it in its
+``AppConfig.ready()`` (pretix's data exporters are the model). A sheet declares the options it
+needs as form fields (``options``, like pretix's ``export_form_fields``); the download view
+reads them from the request and hands them over in ``WorkbookContext.options``. The core knows
+no area: the meeting whose papers lead the workbook is an option of the meetings app's sheets.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -18,8 +23,14 @@ from core.registry import Registry
 
 @dataclass(frozen=True)
 class WorkbookContext:
+    """One download: the date, the options the user chose, and who downloads.
+
+    ``as_of`` is shared by every sheet of the download, so what an area reads for it
+    (``AsOf.once``) is read once per workbook.
+    """
+
     as_of: AsOf
-    meeting_id: int | None = None  # the meeting whose papers lead the workbook, if chosen
+    options: Mapping[str, Any] = field(default_factory=dict)
     user: Any = None  # who downloads: sheets they may not view are left out (None: all)
 
 
@@ -28,9 +39,15 @@ class Sheet:
     title: str = ""  # the worksheet's name (31 characters at most)
     order: int = 100
     permission: str = ""  # the view permission a user needs to receive the sheet
+    # Options the sheet reads from the download's query string: name → form field.
+    options: Mapping[str, forms.Field] = {}
 
     def visible_to(self, user) -> bool:
         return not self.permission or user.has_perm(self.permission)
+
+    def file_title(self, context: WorkbookContext) -> str | None:
+        """What the file is, if this sheet's options make it something (会議資料_令和4年11月1日)."""
+        return None
 
     def write(self, ws, context: WorkbookContext) -> None:
         raise NotImplementedError
@@ -48,6 +65,16 @@ def sheets_for(user) -> list[Sheet]:
     return [sheet for sheet in sheets if user is None or sheet.visible_to(user)]
 
 
+def options_form(chosen: list[Sheet], data=None) -> forms.Form:
+    """A form of every option the given sheets declare (an option shared by sheets once)."""
+    fields: dict[str, forms.Field] = {}
+    for sheet in chosen:
+        for name, option in sheet.options.items():
+            fields.setdefault(name, option)
+    form_class = type("WorkbookOptionsForm", (forms.Form,), dict(fields))
+    return form_class(data)
+
+
 def build_workbook(context: WorkbookContext) -> Workbook:
     """Every registered sheet the context's user may view, in order."""
     workbook = Workbook()
@@ -58,5 +85,11 @@ def build_workbook(context: WorkbookContext) -> Workbook:
     return workbook
 
 
-def workbook_filename(as_of: AsOf) -> str:
-    return _("会議結果報告書_%(date)s.xlsx") % {"date": as_of.label}
+def workbook_filename(context: WorkbookContext) -> str:
+    """会議資料_令和4年11月1日.xlsx when a sheet's options make it a meeting's papers, else
+    西予市DX推進_令和8年11月28日時点.xlsx: the name says what the user chose, nothing more."""
+    for sheet in sheets_for(context.user):
+        title = sheet.file_title(context)
+        if title:
+            return f"{title}.xlsx"
+    return _("西予市DX推進_%(date)s時点.xlsx") % {"date": context.as_of.label}

@@ -46,7 +46,7 @@ def test_viewer_reads_the_dashboard_changes_its_date_and_downloads_the_workbook(
     with page.expect_download() as download_info:
         page.locator("#workbook-download").click()
     download = download_info.value
-    assert unquote(download.suggested_filename) == "会議結果報告書_令和4年11月1日.xlsx"
+    assert unquote(download.suggested_filename) == "西予市DX推進_令和4年11月1日時点.xlsx"
     workbook = load_workbook(io.BytesIO(open(download.path(), "rb").read()))
     schedule = workbook["全体のスケジュール"]
     totals = [row for row in schedule.iter_rows(values_only=True) if row[1] == "計"]

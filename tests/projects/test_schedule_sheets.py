@@ -25,14 +25,59 @@ def find(ws, value):
     raise AssertionError(f"{value!r} not in {ws.title}")
 
 
-def test_the_download_is_named_in_japanese_per_rfc_5987(viewer_client, source_data):
-    response = viewer_client.get("/workbook/?as_of=2022-11-01")
+def _filename(response) -> str:
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert (
-        unquote(disposition.split("filename*=UTF-8''", 1)[1])
-        == "会議結果報告書_令和4年11月1日.xlsx"
-    )
+    return unquote(disposition.split("filename*=UTF-8''", 1)[1])
+
+
+def test_a_plain_date_names_the_file_by_the_date_per_rfc_5987(viewer_client, source_data):
+    response = viewer_client.get("/workbook/?as_of=2022-11-01")
+    assert _filename(response) == "西予市DX推進_令和4年11月1日時点.xlsx"
+
+
+def test_a_meetings_papers_are_named_by_the_meeting(viewer_client, source_data):
+    response = viewer_client.get("/workbook/?as_of=2022-11-01&meeting=1")
+    assert _filename(response) == "会議資料_令和4年11月1日.xlsx"
+
+
+def test_without_the_meeting_permission_a_meeting_gives_no_name_to_the_file(client, source_data):
+    """The meeting's name is not on a file that holds none of its papers."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.create_user("yotei")
+    user.user_permissions.add(Permission.objects.get(codename="view_scheduleitem"))
+    client.force_login(user)
+    response = client.get("/workbook/?as_of=2022-11-01&meeting=1")
+    assert _filename(response) == "西予市DX推進_令和4年11月1日時点.xlsx"
+    assert "会議結果報告書" not in load_workbook(io.BytesIO(response.content)).sheetnames
+
+
+def test_a_malformed_option_is_refused_with_a_message(viewer_client, source_data):
+    response = viewer_client.get("/workbook/?as_of=2022-11-01&meeting=abc")
+    assert response.status_code == 400
+    assert "会議資料の指定が正しくありません" in response.content.decode()
+
+
+def test_the_whole_workbook_takes_a_constant_number_of_queries(
+    viewer_client, source_data, django_assert_max_num_queries
+):
+    """Each area's snapshot is read once per download, whatever the number of sheets."""
+    with django_assert_max_num_queries(40) as at_1x:
+        viewer_client.get("/workbook/?as_of=2022-11-01&meeting=1")
+    counted = len(at_1x.captured_queries)
+    # Session, user, the user's and the groups' permissions (4); the meeting and its points
+    # (2, for both papers); the schedule's seven tables as of the date (7); the 計 (1).
+    assert counted <= 14, [q["sql"][:80] for q in at_1x.captured_queries]
+    from projects.models import BudgetLine, Category, ScheduleItem, Status
+
+    category, status = Category.objects.first(), Status.objects.first()
+    for n in range(200):
+        item = ScheduleItem.objects.create(category=category, status=status, name=f"項目{n}")
+        BudgetLine.objects.create(item=item, amount=1)
+    with django_assert_max_num_queries(counted):
+        viewer_client.get("/workbook/")
 
 
 def test_sheets_come_in_the_registered_order(workbook):
