@@ -8,20 +8,17 @@ rows, merged cells) so that it prints as the city files it. Dates are written as
 
 from __future__ import annotations
 
-import math
-import unicodedata
-
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from openpyxl.styles import Alignment, Border, Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, range_boundaries
 
+from core.formsheet import FONT_SIZE, column_range, outline, row_height
 from core.japanese import wareki
 from core.spreadsheets import (
     FORM_FONT,
     MEDIUM,
-    THIN,
     form_cell,
     set_widths,
     setup_page,
@@ -39,61 +36,17 @@ WIDTHS = (4.5, 13, 13, 13, 13, 13, 13, 13)
 LAST_COLUMN = get_column_letter(len(WIDTHS))
 ANSWER_WIDTH = sum(WIDTHS[2:])  # columns C–H merged
 FULL_WIDTH = sum(WIDTHS)  # columns A–H merged
-FONT_SIZE = 11
-LINE_HEIGHT = 16.5  # points per line of 11pt Mincho
-PADDING = 6.0  # points above and below the text in a row
 
 NO_MEETING = gettext_noop("該当する会議はありません。")
 NO_AGENDA_PAPER = gettext_noop("この会議の重要計画付議(報告)書は登録されていません。")
-
-
-# --- Sizing: row heights from the text, since Excel does not grow merged rows by itself ---
-
-
-def display_width(text: str) -> int:
-    """Width in half-width characters: kanji, kana and full-width signs count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
-
-
-def line_count(text: str, width: float) -> int:
-    """How many lines ``text`` wraps to in a cell ``width`` units wide (at least one)."""
-    usable = max(width - 2, 1)  # the cell's inner margins
-    return max(
-        1,
-        sum(max(1, math.ceil(display_width(line) / usable)) for line in text.split("\n")),
-    )
-
-
-def row_height(text: str, width: float, *, minimum: float = 0, size: int = FONT_SIZE) -> float:
-    """A row height (points) that shows all of ``text`` wrapped in a cell ``width`` wide."""
-    lines = line_count(text, width)
-    return max(minimum, round(lines * LINE_HEIGHT * size / FONT_SIZE + PADDING, 1))
-
-
-def outline(ws, cell_range: str, side=THIN) -> None:
-    """Draw the outer edges of a block, keeping the edges its cells already have inside."""
-    min_col, min_row, max_col, max_row = range_boundaries(cell_range)
-    for row in range(min_row, max_row + 1):
-        for column in range(min_col, max_col + 1):
-            cell = ws.cell(row=row, column=column)
-            edge = cell.border
-            cell.border = Border(
-                left=side if column == min_col else edge.left,
-                right=side if column == max_col else edge.right,
-                top=side if row == min_row else edge.top,
-                bottom=side if row == max_row else edge.bottom,
-            )
 
 
 def heading(ws, row: int, number: str, label: str, *, last_row: int | None = None) -> None:
     """The number and label cells of a numbered row (merged down to ``last_row``)."""
     last_row = last_row or row
 
-    def cells(column: str) -> str:
-        return f"{column}{row}:{column}{last_row}" if last_row != row else f"{column}{row}"
-
-    form_cell(ws, cells("A"), number, horizontal="center")
-    label_cell = form_cell(ws, cells("B"), label)
+    form_cell(ws, column_range("A", row, last_row), number, horizontal="center")
+    label_cell = form_cell(ws, column_range("B", row, last_row), label)
     # 均等割り付け: short labels are spread over the cell as on the paper (場　所, 件　名).
     label_cell.alignment = Alignment(
         horizontal="distributed", vertical="center", wrap_text=True, indent=1

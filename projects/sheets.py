@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from openpyxl.styles import PatternFill
 
+from core.formsheet import bullets, column_range, height_of_lines, line_count
 from core.japanese import fiscal_year_label
 from core.spreadsheets import form_cell, set_widths, setup_page
 from reports.workbook import Sheet, WorkbookContext
@@ -16,21 +17,6 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 
 
 PLAN_WIDTH = 30  # column width of the plan and concern columns
-CHARS_PER_LINE = PLAN_WIDTH // 2  # full-width characters take two width units
-
-
-def printed_lines(lines: list[str]) -> int:
-    """How many lines a bulleted cell takes once wrapped (row heights are not automatic)."""
-    return sum(-(-(len(line) + 1) // CHARS_PER_LINE) for line in lines)
-
-
-def bullets(lines: list[str]) -> str:
-    return "\n".join(f"・{line}" for line in lines)
-
-
-def cells(column: str, first: int, last: int) -> str:
-    """A column's cells over rows first..last, as a range to merge ("B3:B4") or one cell."""
-    return f"{column}{first}:{column}{last}" if last > first else f"{column}{first}"
 
 
 def budget_cells(item: ItemSnapshot) -> list:
@@ -76,7 +62,7 @@ class ScheduleFormSheet(Sheet):
             first = row
             for item in items:
                 row = self._write_item(ws, row, item, years, end)
-            form_cell(ws, cells("A", first, row - 1), category, horizontal="center")
+            form_cell(ws, column_range("A", first, row - 1), category, horizontal="center")
 
         form_cell(ws, f"B{row}", _("計"), bold=True, horizontal="center")
         form_cell(
@@ -105,7 +91,7 @@ class ScheduleFormSheet(Sheet):
         """One item: one sheet row per budget amount, the other columns merged over them."""
         budgets = budget_cells(item)
         last = row + len(budgets) - 1
-        form_cell(ws, cells("B", row, last), item.name, vertical="top")
+        form_cell(ws, column_range("B", row, last), item.name, vertical="top")
         for offset, value in enumerate(budgets):
             form_cell(
                 ws,
@@ -115,22 +101,23 @@ class ScheduleFormSheet(Sheet):
                 vertical="top",
                 number_format=BUDGET_FORMAT,
             )
-        form_cell(ws, cells("D", row, last), item.status, vertical="top", horizontal="center")
+        form_cell(
+            ws, column_range("D", row, last), item.status, vertical="top", horizontal="center"
+        )
         for index, year in enumerate(years):
             column = ws.cell(row, 5 + index).column_letter
             form_cell(
-                ws, cells(column, row, last), bullets(item.plans.get(year, [])), vertical="top"
+                ws,
+                column_range(column, row, last),
+                bullets(item.plans.get(year, [])),
+                vertical="top",
             )
-        form_cell(ws, cells(end, row, last), bullets(item.concerns), vertical="top")
-        lines = max(
-            [
-                1,
-                printed_lines(item.concerns),
-                *(printed_lines(item.plans.get(y, [])) for y in years),
-            ]
-        )
+        form_cell(ws, column_range(end, row, last), bullets(item.concerns), vertical="top")
+        texts = [bullets(item.concerns), *(bullets(item.plans.get(y, [])) for y in years)]
+        lines = max(line_count(text, PLAN_WIDTH) for text in texts)
+        # The item's rows share its height (one row per budget amount).
         for r in range(row, last + 1):
-            ws.row_dimensions[r].height = max(18, 16 * lines / len(budgets) + 4)
+            ws.row_dimensions[r].height = max(18, height_of_lines(lines) / len(budgets))
         return last + 1
 
 

@@ -1,0 +1,70 @@
+"""Sizing and shaping of form sheets: sheets laid out like the city's printed papers.
+
+Excel does not grow a row to fit wrapped text in merged cells, so a form sets each row's
+height from the text it holds; these helpers compute it the same way for every area's form.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Sequence
+
+from openpyxl.styles import Border
+from openpyxl.utils import range_boundaries
+
+from .spreadsheets import THIN
+
+FONT_SIZE = 11
+LINE_HEIGHT = 16.5  # points per line of 11pt Mincho
+PADDING = 6.0  # points above and below the text in a row
+BULLET = "・"
+
+
+def display_width(text: str) -> int:
+    """Width in half-width characters: kanji, kana and full-width signs count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+
+
+def line_count(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a cell ``width`` units wide (at least one)."""
+    usable = max(width - 2, 1)  # the cell's inner margins
+    return max(
+        1,
+        sum(max(1, math.ceil(display_width(line) / usable)) for line in text.split("\n")),
+    )
+
+
+def height_of_lines(lines: int, *, size: int = FONT_SIZE) -> float:
+    """The height (points) of a row that shows ``lines`` lines of text."""
+    return round(lines * LINE_HEIGHT * size / FONT_SIZE + PADDING, 1)
+
+
+def row_height(text: str, width: float, *, minimum: float = 0, size: int = FONT_SIZE) -> float:
+    """A row height (points) that shows all of ``text`` wrapped in a cell ``width`` wide."""
+    return max(minimum, height_of_lines(line_count(text, width), size=size))
+
+
+def bullets(lines: Sequence[str]) -> str:
+    """One bullet point per line, as the papers print plans and concerns (・…)."""
+    return "\n".join(f"{BULLET}{line}" for line in lines)
+
+
+def column_range(column: str, first: int, last: int) -> str:
+    """A column's cells over rows first..last: a range to merge ("B3:B4"), or one cell."""
+    return f"{column}{first}:{column}{last}" if last > first else f"{column}{first}"
+
+
+def outline(ws, cell_range: str, side=THIN) -> None:
+    """Draw the outer edges of a block, keeping the edges its cells already have inside."""
+    min_col, min_row, max_col, max_row = range_boundaries(cell_range)
+    for row in range(min_row, max_row + 1):
+        for column in range(min_col, max_col + 1):
+            cell = ws.cell(row=row, column=column)
+            edge = cell.border
+            cell.border = Border(
+                left=side if column == min_col else edge.left,
+                right=side if column == max_col else edge.right,
+                top=side if row == min_row else edge.top,
+                bottom=side if row == max_row else edge.bottom,
+            )
