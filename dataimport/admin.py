@@ -19,7 +19,8 @@ from .imports import (
     Result,
     apply_batch,
     check_upload,
-    prepare,
+    prepare_batch,
+    read_upload,
 )
 from .models import ImportBatch
 
@@ -134,9 +135,10 @@ class ImportAdminMixin:
                 content=upload.read(),
                 uploaded_by=request.user,
             )
-            result = prepare(self.importer(), bytes(batch.content), batch.filename)
+            batch.parsed = read_upload(self.importer(), bytes(batch.content), batch.filename)
+            result = prepare_batch(self.importer(), batch)
             batch.summary = _("確認：%(summary)s") % {"summary": result.summary}
-            batch.save(update_fields=["summary"])
+            batch.save(update_fields=["parsed", "summary"])
             return HttpResponseRedirect(self._import_url(batch.pk))
         recent = ImportBatch.objects.filter(importer=self.importer.key).select_related(
             "uploaded_by"
@@ -156,13 +158,17 @@ class ImportAdminMixin:
         batch = get_object_or_404(
             ImportBatch, pk=batch_id, importer=self.importer.key, uploaded_by=request.user
         )
-        result = prepare(self.importer(), bytes(batch.content), batch.filename)
+        data = request.POST if request.method == "POST" else request.GET
+        delete_missing = data.get("delete_missing") == "1"
+        result = prepare_batch(self.importer(), batch, delete_missing=delete_missing)
         refusal = None
         if request.method == "POST":
             self._check_import_permission(request, result)
             digest = request.POST.get("digest", "")
             try:
-                applied = apply_batch(self.importer(), batch, request.user, digest)
+                applied = apply_batch(
+                    self.importer(), batch, request.user, digest, delete_missing=delete_missing
+                )
             except Refused as refused:
                 refusal = refused.message
                 result = refused.result or result
@@ -184,5 +190,7 @@ class ImportAdminMixin:
             permitted=permitted,
             can_apply=result.can_apply and permitted and batch.applied_at is None,
             removed_count=result.count(REMOVED),
+            delete_missing=delete_missing,
+            preview_url=self._import_url(batch.pk),
         )
         return TemplateResponse(request, self.import_preview_template, context)

@@ -23,6 +23,7 @@ import io
 import json
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -40,6 +41,10 @@ from core.spreadsheets import FORMULA_TRIGGERS
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
+MAX_COLUMNS = 200  # a sheet wider than this is not one of ours: refused before it is read
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # an .xlsx is a zip: its cells, unpacked
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab and newline are text
+BLANKS = " \t\n\r\u3000\xa0"  # what is stripped from a cell (never a control character)
 EXTENSIONS = (".xlsx", ".csv")
 TOTAL_LABELS = frozenset({"合計", "計", "総計"})
 NEGATIVE_SIGNS = ("△", "▲", "-", "−")
@@ -70,11 +75,37 @@ class Refused(Exception):
 
 @dataclass
 class RawTable:
-    """A sheet as strings: ``rows`` are (row number as Excel shows it, cells)."""
+    """A sheet as strings: ``rows`` are (row number as Excel shows it, cells).
+
+    Made once when a file is uploaded and kept with its batch (``as_data``/``from_data``), so
+    the preview and the apply never read the file again.
+    """
 
     rows: list[tuple[int, list[str]]]
     source: str  # "Excel（シート「…」）", "CSV（UTF-8・BOM付き）"
     notices: list[str] = field(default_factory=list)
+    # A CSV row holds every cell up to its last column; an .xlsx row may end early.
+    complete_rows: bool = False
+    formulas: list[tuple[int, int]] = field(default_factory=list)  # (row, position) of formulas
+
+    def as_data(self) -> dict:
+        return {
+            "rows": self.rows,
+            "source": self.source,
+            "notices": self.notices,
+            "complete_rows": self.complete_rows,
+            "formulas": self.formulas,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict) -> RawTable:
+        return cls(
+            rows=[(number, cells) for number, cells in data["rows"]],
+            source=data["source"],
+            notices=data["notices"],
+            complete_rows=data["complete_rows"],
+            formulas=[(row, position) for row, position in data["formulas"]],
+        )
 
 
 def check_upload(filename: str, size: int) -> None:
@@ -139,26 +170,60 @@ def decode_csv(content: bytes) -> tuple[str, str]:
 
 def _read_csv(content: bytes) -> RawTable:
     text, encoding = decode_csv(content)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote left open at the end (a file cut inside a cell) is an error, not data.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows = []
     try:
         for number, cells in enumerate(reader, start=1):
-            if number > MAX_ROWS:
-                raise ImportFileError(
-                    _("行が多すぎます。%(max_rows)s行までのファイルにしてください。")
-                    % {"max_rows": f"{MAX_ROWS:,}"}
-                )
+            _check_size(number, len(cells))
             rows.append((number, [clean_text(cell) for cell in cells]))
     except csv.Error as error:
         raise ImportFileError(
-            _("CSVファイルとして読めません（%(error)s）。") % {"error": error}
+            _(
+                "CSVファイルとして読めません（%(row)s行目付近：%(error)s）。"
+                'ファイルが途中で切れていないか、引用符（"）が閉じているか確かめてください。'
+            )
+            % {"row": reader.line_num, "error": error}
         ) from error
-    return RawTable(rows=rows, source=_("CSV（%(encoding)s）") % {"encoding": encoding})
+    if text and not text.endswith(("\n", "\r")):
+        # Excel, LibreOffice and our own export end every line, the last one too: a last line
+        # without its end is a file cut short (a budget of 42,004 read as 4,200).
+        raise ImportFileError(
+            _(
+                "ファイルの最後の行（%(row)s行目）が改行で終わっていません。"
+                "ファイルが途中で切れている可能性があるため、読み込みません。"
+                "もう一度保存したファイルを選んでください。"
+            )
+            % {"row": len(rows)}
+        )
+    return RawTable(
+        rows=rows,
+        source=_("CSV（%(encoding)s）") % {"encoding": encoding},
+        complete_rows=True,
+    )
+
+
+def _check_size(rows: int, columns: int) -> None:
+    if rows > MAX_ROWS:
+        raise ImportFileError(
+            _("行が多すぎます。%(max_rows)s行までのファイルにしてください。")
+            % {"max_rows": f"{MAX_ROWS:,}"}
+        )
+    if columns > MAX_COLUMNS:
+        raise ImportFileError(
+            _(
+                "%(row)s行目の列が多すぎます（%(columns)s列）。"
+                "%(max_columns)s列までのファイルにしてください。"
+            )
+            % {"row": rows, "columns": f"{columns:,}", "max_columns": MAX_COLUMNS}
+        )
 
 
 def _read_xlsx(content: bytes, sheet_name: str | None) -> RawTable:
+    _check_unpacked_size(content)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        # Not data_only: a formula must be seen as a formula, never as its cached result.
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
         raise ImportFileError(
             _("Excelファイル（.xlsx）として読めません。ファイルが壊れていないか確かめてください。")
@@ -177,22 +242,46 @@ def _read_xlsx(content: bytes, sheet_name: str | None) -> RawTable:
                     )
                     % {"wanted": sheet_name, "sheet": sheet.title}
                 )
-        sheet.reset_dimensions()  # some writers record a wrong size ("A1"): read every row
-        rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > MAX_ROWS:
-                raise ImportFileError(
-                    _("行が多すぎます。%(max_rows)s行までのファイルにしてください。")
-                    % {"max_rows": f"{MAX_ROWS:,}"}
-                )
-            rows.append((number, [clean_text(cell_text(value)) for value in values]))
+        # Refuse by the declared size before reading a cell (800 × 16,384 cells held a worker
+        # for minutes); then read every row, since some writers declare too small a size.
+        if sheet.max_row and sheet.max_column:
+            _check_size(sheet.max_row, sheet.max_column)
+        sheet.reset_dimensions()
+        rows, formulas = [], []
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            while cells and cells[-1].value is None:  # styled but empty cells at the end
+                cells = cells[:-1]
+            _check_size(number, len(cells))  # the first row too wide stops the reading
+            texts = []
+            for position, cell in enumerate(cells):
+                if cell.data_type == "f":
+                    formulas.append((number, position))
+                texts.append(clean_text(cell_text(cell.value)))
+            rows.append((number, texts))
         return RawTable(
             rows=rows,
             source=_("Excel（シート「%(sheet)s」）") % {"sheet": sheet.title},
             notices=notices,
+            formulas=formulas,
         )
     finally:
         workbook.close()
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return  # not a zip: load_workbook says the file cannot be read
+    if unpacked > MAX_UNCOMPRESSED_BYTES:
+        raise ImportFileError(
+            _(
+                "Excelファイルの中身が大きすぎます（展開後%(size)sMB）。"
+                "不要なシートや書式を削除するか、CSVで保存してください。"
+            )
+            % {"size": f"{unpacked / 1024 / 1024:,.0f}"}
+        )
 
 
 def cell_text(value: object) -> str:
@@ -207,6 +296,8 @@ def cell_text(value: object) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
+    if not isinstance(value, str | int | float):  # an array formula's object
+        return getattr(value, "text", "") or str(value)
     return str(value)
 
 
@@ -216,7 +307,8 @@ def cell_text(value: object) -> str:
 def clean_text(value: object) -> str:
     """Strip, unify line ends, and undo the apostrophe our CSV export puts before "=", "+" …."""
     text = "" if value is None else str(value)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    # Blanks only: a control character is kept, so that it is refused with its row and column.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip(BLANKS)
     if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
         text = text[1:]
     return text
@@ -318,6 +410,10 @@ class Result:
     errors: list[Problem] = field(default_factory=list)
     changes: list[PlannedChange] = field(default_factory=list)
     plan: Any = None
+    # Rows in the database but not in the file. Deleted only when the user asks for it on the
+    # preview (a filtered or cut file must never delete what it does not show).
+    delete_missing: bool = False
+    missing: list[PlannedChange] = field(default_factory=list)
 
     def notice(self, message: str) -> None:
         if message not in self.notices:
@@ -329,7 +425,27 @@ class Result:
     def change(self, kind: str, label: str, fields: Iterable = (), row: int | None = None):
         """Record a change; fields are ``FieldChange``s or (label, before, after) tuples."""
         fields = [f if isinstance(f, FieldChange) else FieldChange(*f) for f in fields]
+        for f in fields:
+            lost = encoding_loss(f.before, f.after)
+            if lost:
+                self.error(
+                    row,
+                    f.label,
+                    _(
+                        "「%(before)s」が「?」になっています。Shift_JIS（CP932）で保存できない"
+                        "文字が失われた可能性があるため、取り込みません。Excelで"
+                        "「CSV UTF-8（コンマ区切り）」として保存するか、.xlsxのまま取り込んでください。"
+                    )
+                    % {"before": lost},
+                )
         self.changes.append(PlannedChange(kind, label, fields, row))
+
+    def not_in_file(self, label: str, fields: Iterable = ()) -> None:
+        """A row that is in the database but not in the file: listed, deleted only on request."""
+        fields = [f if isinstance(f, FieldChange) else FieldChange(*f) for f in fields]
+        self.missing.append(PlannedChange(REMOVED, label, fields))
+        if self.delete_missing:
+            self.changes.append(PlannedChange(REMOVED, label, fields))
 
     def cell(self, row: Row, column: str, parser: Callable[[str], Any]) -> Any:
         """Parse a cell, recording a ``CellError`` against its row and column."""
@@ -361,7 +477,8 @@ class Result:
     @property
     def digest(self) -> str:
         """Fingerprint of the changes (with their before values): apply only what was shown."""
-        data = json.dumps([c.as_data() for c in self.changes], ensure_ascii=False)
+        shown = [self.delete_missing, [c.as_data() for c in self.changes]]
+        data = json.dumps(shown, ensure_ascii=False)
         return hashlib.sha256(data.encode()).hexdigest()
 
     def required_permissions(self) -> set[str]:
@@ -465,11 +582,24 @@ class Importer:
                 return column
         return None
 
+    def resembles_column(self, header: str) -> bool:
+        """Whether an unread header looks like one of ours renamed (another unit or number)."""
+        stem = _column_stem(header)
+        return bool(stem) and any(
+            _column_stem(column) == stem
+            for column in (*self.required_columns, *self.optional_columns)
+        )
+
     def build(self, sheet: ParsedTable, result: Result) -> None:
         raise NotImplementedError
 
     def write(self, plan: Any, writer: Writer) -> None:
         raise NotImplementedError
+
+
+def _column_stem(header: str) -> str:
+    """予算額1（千円） → 予算額: a column's name without its unit and number."""
+    return re.sub(r"\(.*?\)|\d+", "", normalise_label(header))
 
 
 def find_header(importer: Importer, table: RawTable, result: Result) -> ParsedTable | None:
@@ -510,14 +640,13 @@ def _sheet_from(importer: Importer, table: RawTable, index: int, result: Result)
         numbers = "・".join(_("%(row)s行目") % {"row": n} for n in above)
         result.notice(_("%(rows)sはタイトル行とみなして読み飛ばしました。") % {"rows": numbers})
     positions: dict[str, int] = {}
+    unknown: dict[int, str] = {}
     for position, text in enumerate(header_cells):
         if not text:
             continue
         column = importer.match_column(text)
         if column is None:
-            result.notice(
-                _("列「%(column)s」は取り込みの対象ではないため無視しました。") % {"column": text}
-            )
+            unknown[position] = text
         elif column in positions:
             result.error(
                 header_number,
@@ -526,9 +655,32 @@ def _sheet_from(importer: Importer, table: RawTable, index: int, result: Result)
             )
         else:
             positions[column] = position
+    names = {position: column for column, position in positions.items()} | unknown
+    width = max(names, default=-1) + 1  # the header's last named column
+    formulas = set(table.formulas)
     label_position = positions.get(importer.label_column or "")
+    data = table.rows[index + 1 :]
+    filled_unknown = {p for p in unknown for _n, cells in data if _cell_at(cells, p)}
+    for position, text in unknown.items():
+        if position in filled_unknown and importer.resembles_column(text):
+            # A renamed column: dropping it would change data (予算額1（円）'s amounts would be
+            # read as no amount at all and the budget lines deleted).
+            result.error(
+                header_number,
+                text,
+                _(
+                    "列「%(column)s」は取り込む列の名前と違います（単位や番号が違う列名は"
+                    "読み込めません）。値が失われないよう、ダウンロードしたファイルと同じ列名に"
+                    "直してください。取り込まない列なら、列ごと削除してください。"
+                )
+                % {"column": text},
+            )
+        else:
+            result.notice(
+                _("列「%(column)s」は取り込みの対象ではないため無視しました。") % {"column": text}
+            )
     rows = []
-    for number, cells in table.rows[index + 1 :]:
+    for number, cells in data:
         if not any(cells):
             continue
         first = next(cell for cell in cells if cell)
@@ -539,29 +691,91 @@ def _sheet_from(importer: Importer, table: RawTable, index: int, result: Result)
                 % {"row": number, "note": importer.total_row_note}
             )
             continue
-        for position, cell in enumerate(cells):
-            if cell and not _cell_at(header_cells, position):
-                result.notice(
-                    _("見出しのない列（%(letter)s列）の値は無視しました。")
-                    % {"letter": get_column_letter(position + 1)}
-                )
+        if not _row_is_whole(number, cells, width, table, names, formulas, result):
+            continue
         values = {column: _cell_at(cells, p) for column, p in positions.items()}
         rows.append(Row(number, values))
     return ParsedTable(header_row=header_number, columns=list(positions), rows=rows)
+
+
+def _row_is_whole(number, cells, width, table, names, formulas, result) -> bool:
+    """A data row that is neither cut short, nor wider than the header, nor holding what is
+    never data (a formula, a control character); each problem recorded by row and column."""
+    errors = len(result.errors)
+    if table.complete_rows and len(cells) < width:
+        result.error(
+            number,
+            None,
+            _(
+                "この行は%(cells)s列しかありません（見出しは%(width)s列）。"
+                "ファイルが途中で切れている可能性があるため、読み込みません。"
+            )
+            % {"cells": len(cells), "width": width},
+        )
+    for position, cell in enumerate(cells):
+        column = names.get(position) or get_column_letter(position + 1) + _("列")
+        if cell and position >= width:
+            result.error(
+                number,
+                column,
+                _("見出しのない列に値があります。見出しを付けるか、値を削除してください。"),
+            )
+        if (number, position) in formulas:
+            result.error(
+                number,
+                column,
+                _(
+                    "数式（%(formula)s）は取り込めません。Excelでこの列をコピーし、"
+                    "「値の貼り付け」で値にしてから保存してください。"
+                )
+                % {"formula": cell[:40]},
+            )
+        elif CONTROL_CHARACTERS.search(cell):
+            code = ord(CONTROL_CHARACTERS.search(cell).group())
+            result.error(
+                number,
+                column,
+                _(
+                    "制御文字（U+%(code)04X）が含まれています。"
+                    "見えない文字のため、セルを入力し直してください。"
+                )
+                % {"code": code},
+            )
+    return len(result.errors) == errors
 
 
 def _cell_at(cells: list[str], position: int | None) -> str:
     return cells[position] if position is not None and position < len(cells) else ""
 
 
-def prepare(importer: Importer, content: bytes, filename: str) -> Result:
-    """Read, validate and describe an upload; writes nothing."""
-    result = Result(filename=filename)
+def read_upload(importer: Importer, content: bytes, filename: str) -> dict:
+    """Parse an upload once, at upload: what is kept with its batch (``ImportBatch.parsed``).
+
+    The preview and the apply work from this, never from the file again.
+    """
     try:
-        table = read_table(content, filename, importer.sheet_name)
+        return {"table": read_table(content, filename, importer.sheet_name).as_data()}
     except ImportFileError as error:
-        result.error(None, None, str(error))
+        return {"error": str(error)}
+
+
+def prepare(
+    importer: Importer,
+    content: bytes | None,
+    filename: str,
+    *,
+    parsed: dict | None = None,
+    delete_missing: bool = False,
+) -> Result:
+    """Validate and describe an upload (its ``parsed`` data, or else its content); writes
+    nothing. ``delete_missing``: the user chose to delete the rows the file does not have."""
+    if parsed is None:
+        parsed = read_upload(importer, content or b"", filename)
+    result = Result(filename=filename, delete_missing=delete_missing)
+    if "error" in parsed:
+        result.error(None, None, parsed["error"])
         return result
+    table = RawTable.from_data(parsed["table"])
     result.source = table.source
     for message in table.notices:
         result.notice(message)
@@ -574,11 +788,24 @@ def prepare(importer: Importer, content: bytes, filename: str) -> Result:
     return result
 
 
+def prepare_batch(importer: Importer, batch, *, delete_missing: bool = False) -> Result:
+    """The preview of a stored upload, from the rows parsed when it was uploaded."""
+    return prepare(
+        importer,
+        None if batch.parsed else bytes(batch.content),
+        batch.filename,
+        parsed=batch.parsed or None,
+        delete_missing=delete_missing,
+    )
+
+
 def change_reason(filename: str) -> str:
     return (_("Excel取込：%(file)s") % {"file": filename})[:100]
 
 
-def apply_batch(importer: Importer, batch, user, digest: str) -> Result:
+def apply_batch(
+    importer: Importer, batch, user, digest: str, *, delete_missing: bool = False
+) -> Result:
     """Apply a stored upload all or nothing, if it still shows the previewed changes."""
     from .models import ImportBatch
 
@@ -586,7 +813,7 @@ def apply_batch(importer: Importer, batch, user, digest: str) -> Result:
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.applied_at is not None:
             raise Refused(_("この取込はすでに適用済みです。"))
-        result = prepare(importer, bytes(batch.content), batch.filename)
+        result = prepare_batch(importer, batch, delete_missing=delete_missing)
         if result.errors:
             raise Refused(
                 _(
@@ -621,6 +848,16 @@ def apply_batch(importer: Importer, batch, user, digest: str) -> Result:
         batch.summary = _("適用：%(summary)s") % {"summary": result.summary}
         batch.save(update_fields=["applied_at", "summary"])
     return result
+
+
+def encoding_loss(before: str, after: str) -> str:
+    """The characters of ``before`` that came back as "?" in ``after`` (a CP932 round trip
+    writes "?" for 𠮷 or ♡), or "" when the change is an ordinary one."""
+    if "?" not in after or len(before) != len(after) or before == after:
+        return ""
+    if all(a == b or a == "?" for a, b in zip(after, before, strict=True)):
+        return "".join(b for a, b in zip(after, before, strict=True) if a != b)
+    return ""
 
 
 def display_number(value: int | None) -> str:

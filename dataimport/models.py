@@ -20,6 +20,9 @@ class ImportBatch(models.Model):
     uploaded_at = models.DateTimeField(_("アップロード日時"), auto_now_add=True)
     applied_at = models.DateTimeField(_("適用日時"), null=True, blank=True)
     summary = models.TextField(_("結果"), blank=True)
+    # The file's rows as read at upload (or why it could not be read): the preview and the
+    # apply work from these and never read the file again.
+    parsed = models.JSONField(_("読み取った内容"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]

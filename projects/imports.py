@@ -22,7 +22,6 @@ from dataimport.imports import (
     ADDED,
     CHANGED,
     INVALID,
-    REMOVED,
     FieldChange,
     Importer,
     ParsedTable,
@@ -79,6 +78,7 @@ class Entry:
     plans: dict[int, list[str]]  # start year → lines, for the years the file has a column for
     concerns: list[str]
     included: Entry | None = None
+    kept_target: ScheduleItem | None = None  # included in an item the file lacks but keeps
     order: int = 0
     instance: ScheduleItem | None = field(default=None, repr=False)
 
@@ -109,7 +109,7 @@ class ScheduleImporter(Importer):
     instructions = (
         gettext_lazy(
             "「全体のスケジュール」からダウンロードしたファイル（.xlsx・.csv）を編集して取り込みます。"
-            "絞り込みをせずにダウンロードしてください（ファイルにない項目は削除されます）。"
+            "ファイルにない項目は削除しません（確認画面で削除を選んだときだけ削除します）。"
         ),
         gettext_lazy(
             "項目IDが空欄の行は新しい項目として追加します。項目IDは変更しないでください。"
@@ -188,16 +188,15 @@ class ScheduleImporter(Importer):
         if result.errors:
             return
         self._set_orders(entries)
-        removals = _removal_order(missing)
         plan = SchedulePlan(
             entries=update_order + [e for e in entries if e.item is None],
-            removals=removals,
+            removals=_removal_order(missing) if result.delete_missing else [],
             years=self.years,
         )
         for entry in entries:
             self._describe(entry, plan_columns, result)
-        for item in removals:
-            result.change(REMOVED, item.name, _removed_fields(item, self.years))
+        for item in _removal_order(missing):
+            result.not_in_file(item.name, _removed_fields(item, self.years))
         result.plan = plan
 
     def _check_columns(self, sheet: ParsedTable, result: Result, plan_columns: dict) -> None:
@@ -324,32 +323,18 @@ class ScheduleImporter(Importer):
         )
 
     def _check_total(self, row, result, item, budgets) -> None:
-        """予算額計 is computed: it may be blank or the sum; a stale total is recomputed."""
+        """予算額計 is computed from the lines: it may be blank, or their sum; never another
+        number (a file cut mid-number, a line typed in the wrong column)."""
         total = result.cell(row, BUDGET_TOTAL, parse_integer)
         if total is INVALID or total is None or total == sum(budgets):
-            return
-        old = [line.amount for line in item.budget_lines.all()] if item else []
-        if item is not None and old and total == sum(old) and budgets != old:
-            result.notice(
-                _(
-                    "%(row)s行目の「%(column)s」は変更前の値（%(old)s）のままです。"
-                    "予算額計は予算額から計算するため、%(new)sになります。"
-                )
-                % {
-                    "row": row.number,
-                    "column": BUDGET_TOTAL,
-                    "old": number(total),
-                    "new": number(sum(budgets)),
-                }
-            )
             return
         result.error(
             row.number,
             BUDGET_TOTAL,
             _(
                 "予算額計（%(total)s）が予算額の合計（%(sum)s）と合いません。"
-                "予算額計は予算額1・予算額2…から計算されるため、予算額の列を直してください"
-                "（予算額計は空欄でも構いません）。"
+                "予算額1・予算額2…を確かめてください。予算額計は予算額から計算するため、"
+                "空欄にしても構いません。"
             )
             % {"total": number(total), "sum": number(sum(budgets))},
         )
@@ -383,7 +368,7 @@ class ScheduleImporter(Importer):
     def _resolve_inclusions(self, entries, missing, result) -> None:
         by_name = {entry.name: entry for entry in entries}
         by_old_name = {entry.item.name: entry for entry in entries if entry.item is not None}
-        removed = {item.name for item in missing}
+        removed = {item.name: item for item in missing}
         for entry in entries:
             name = entry.included_name
             if not name:
@@ -399,6 +384,16 @@ class ScheduleImporter(Importer):
                 )
             elif target is not None:
                 entry.included = target
+            elif name in removed and not result.delete_missing:
+                kept = removed[name]  # not in the file, but kept: it can still include others
+                if entry.item is not None and kept.included_in_id == entry.item.pk:
+                    result.error(
+                        entry.row.number,
+                        INCLUDED_IN,
+                        _("「予算を含む項目」が循環しています（%(loop)s）。")
+                        % {"loop": f"{entry.name} → {kept.name} → {entry.name}"},
+                    )
+                entry.kept_target = kept
             elif name in removed:
                 result.error(
                     entry.row.number,
@@ -487,6 +482,8 @@ class ScheduleImporter(Importer):
     def _describe(self, entry: Entry, plan_columns: dict[int, str], result: Result) -> None:
         item = entry.item
         included_after = entry.included.name if entry.included else ""
+        if entry.kept_target is not None:
+            included_after = entry.kept_target.name
         if item is None:
             fields = [
                 FieldChange(CATEGORY, "", entry.category.name),
@@ -543,7 +540,7 @@ class ScheduleImporter(Importer):
                 "order": entry.order,
             }
             if target is None:
-                values["included_in_id"] = None
+                values["included_in_id"] = entry.kept_target.pk if entry.kept_target else None
             elif target.instance is not None or target.item is not None:
                 values["included_in_id"] = (target.instance or target.item).pk
             else:

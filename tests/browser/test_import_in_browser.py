@@ -1,8 +1,7 @@
 """The editor downloads the schedule's data sheet, edits it in Excel and imports it in the admin.
 
 As a city employee does it: the file is downloaded from the schedule page to disk, edited with
-openpyxl (as in Excel, leaving 予算額計 stale), chosen in the admin's upload form, checked on the
-preview and applied.
+openpyxl (as in Excel), chosen in the admin's upload form, checked on the preview and applied.
 """
 
 from pathlib import Path
@@ -70,7 +69,8 @@ def test_editor_downloads_edits_and_imports_the_schedule(
         downloaded,
         tmp_path / "全体のスケジュール_編集.xlsx",
         {
-            ("キャッシュレス", BUDGET1): 9000,  # 予算額計 left at 8800, as Excel leaves it
+            ("キャッシュレス", BUDGET1): 9000,
+            ("キャッシュレス", TOTAL): None,  # blanked: the total is computed from the lines
             ("遠隔面談・相談", R5_PLAN): "運用継続",
         },
     )
@@ -86,8 +86,6 @@ def test_editor_downloads_edits_and_imports_the_schedule(
         ["変更", "キャッシュレス", "3行目", f"{BUDGET1}：8,800 → 9,000"],
         ["変更", "遠隔面談・相談", "6行目", f"{R5_PLAN}：（なし） → 運用継続"],
     ]
-    notices = page.locator("#import-notices li").all_inner_texts()
-    assert any("予算額計は予算額から計算するため、9,000になります" in n for n in notices)
     assert BudgetLine.objects.get(item__name="キャッシュレス").amount == 8800  # not yet
 
     page.get_by_role("button", name="適用する").click()
@@ -112,6 +110,37 @@ def test_editor_downloads_edits_and_imports_the_schedule(
     assert cells[1] == "田中 花子" and cells[3] == "予算"
     assert "8,800 → 9,000" in cells[4]
     assert "Excel取込：全体のスケジュール_編集.xlsx" in cells[4]
+
+
+def test_rows_missing_from_the_file_are_listed_and_kept_unless_deletion_is_chosen(
+    live_server, page, login, source_data, editor, tmp_path
+):
+    """A file that lacks rows (cut, filtered, or rows removed by hand) deletes nothing."""
+    from projects.models import ScheduleItem
+
+    login("tanaka", "pw-editor-1")
+    downloaded = download_data_sheet(page, live_server, tmp_path)
+    book = load_workbook(downloaded)
+    ws = book.active
+    names = [ws.cell(row, 3).value for row in range(2, ws.max_row + 1)]
+    ws.cell(2 + names.index("キャッシュレス"), 4).value = "完了"
+    for row in sorted((2 + names.index(n) for n in ("書類整理", "電子決裁")), reverse=True):
+        ws.delete_rows(row)  # the rows removed from the sheet, as in Excel
+    edited = tmp_path / "行が足りない.xlsx"
+    book.save(edited)
+
+    upload(page, live_server, edited)
+    missing = page.locator("#import-missing")
+    assert missing.get_by_role("heading").inner_text() == "ファイルにない項目（2件）"
+    assert sorted(missing.locator("li").all_inner_texts()) == ["書類整理", "電子決裁"]
+    assert "削除しません（そのまま残ります）" in missing.inner_text()
+    assert page.locator("#import-changes tbody tr").count() == 1  # only the status change
+
+    page.get_by_role("button", name="適用する").click()
+    page.wait_for_url(f"**{CHANGELIST}")
+    assert ScheduleItem.objects.count() == 13
+    assert ScheduleItem.objects.get(name="キャッシュレス").status.name == "完了"
+    assert not ScheduleItem.history.filter(history_type="-").exists()
 
 
 def test_a_bad_cell_is_shown_with_its_row_and_column_and_cannot_be_applied(

@@ -267,11 +267,11 @@ def test_header_is_found_below_a_title_and_a_total_row_is_skipped():
     ]
 
 
-def test_values_under_no_header_are_ignored_with_a_notice():
+def test_values_under_no_header_are_an_error_by_row_and_column():
     content = csv_bytes([["名前", "金額（円）"], ["A", "1", "メモ"]])
     result = prepare(Recorder(), content, "a.csv")
-    assert result.notices == ["見出しのない列（C列）の値は無視しました。"]
-    assert result.plan.rows[0].values == {"名前": "A", "金額（円）": "1"}
+    assert [(e.row, e.column) for e in result.errors] == [(2, "C列")]
+    assert "見出しのない列に値があります" in result.errors[0].message
 
 
 def test_a_total_row_is_recognised_by_its_first_cell_or_its_name():

@@ -110,13 +110,18 @@ def sheet(viewer_client, source_data):
     return CsvSheet(response.content)
 
 
-def upload(client, filename: str, content: bytes):
-    """Upload as the browser does and follow to the preview."""
+def upload(client, filename: str, content: bytes, *, delete_missing: bool = False):
+    """Upload as the browser does and follow to the preview (choosing deletion if asked)."""
     response = client.post(IMPORT_URL, {"file": SimpleUploadedFile(filename, content)})
     assert response.status_code == 302, response.content.decode()[:2000]
-    preview = client.get(response["Location"])
+    query = "?delete_missing=1" if delete_missing else ""
+    preview = client.get(response["Location"] + query)
     assert preview.status_code == 200
     return preview
+
+
+def missing(preview) -> list[str]:
+    return [change.label for change in preview.context["result"].missing]
 
 
 def changes(preview) -> list:
@@ -136,7 +141,11 @@ def notices(preview) -> list[str]:
 
 def apply(client, preview, digest: str | None = None):
     digest = preview.context["result"].digest if digest is None else digest
-    return client.post(preview.wsgi_request.path, {"digest": digest, "apply": "適用する"})
+    delete_missing = "1" if preview.context["result"].delete_missing else "0"
+    return client.post(
+        preview.wsgi_request.path,
+        {"digest": digest, "delete_missing": delete_missing, "apply": "適用する"},
+    )
 
 
 def history_count() -> int:
@@ -191,12 +200,17 @@ def test_xlsx_round_trip_changes_a_budget_and_adds_a_plan(xlsx, editor_web, edit
     assert batch.summary == "適用：2件の変更（変更2件）"
 
 
-def test_a_total_left_at_its_old_value_is_recomputed_with_a_notice(xlsx, editor_web):
-    xlsx.set("キャッシュレス", BUDGET1, 9000)  # 予算額計 still shows 8800, as Excel leaves it
+def test_a_total_that_disagrees_with_the_lines_is_an_error(xlsx, editor_web):
+    """A stale or cut total is never guessed at: blank it, or make it the sum."""
+    xlsx.set("キャッシュレス", BUDGET1, 9000)  # 予算額計 still shows 8800
+    before = history_count()
+    preview = upload(editor_web, "s.xlsx", xlsx.bytes())
+    assert [(row, column) for row, column, _m in errors(preview)] == [(3, TOTAL)]
+    assert history_count() == before
+    xlsx.set("キャッシュレス", TOTAL, None)  # a blank total is computed
     preview = upload(editor_web, "s.xlsx", xlsx.bytes())
     assert errors(preview) == []
     assert changes(preview) == [("変更", "キャッシュレス", [(BUDGET1, "8,800", "9,000")])]
-    assert any("予算額計は予算額から計算するため、9,000になります" in n for n in notices(preview))
 
 
 def test_csv_saved_as_cp932_keeps_names_only_cp932_has(sheet, editor_web, editor):
@@ -291,8 +305,8 @@ def test_a_decimal_budget_and_a_wrong_total_are_refused(xlsx, editor_web):
         (
             4,
             TOTAL,
-            "予算額計（1）が予算額の合計（32,215）と合いません。予算額計は予算額1・予算額2…から"
-            "計算されるため、予算額の列を直してください（予算額計は空欄でも構いません）。",
+            "予算額計（1）が予算額の合計（32,215）と合いません。予算額1・予算額2…を確かめて"
+            "ください。予算額計は予算額から計算するため、空欄にしても構いません。",
         ),
     ]
 
@@ -517,10 +531,20 @@ def test_an_empty_plan_cell_removes_the_plan(sheet, editor_web):
     assert not FiscalYearPlan.objects.filter(item__name="キャッシュレス", year__start_year=2023)
 
 
-def test_an_item_missing_from_the_file_is_removed(sheet, editor_web, editor):
+def test_an_item_missing_from_the_file_is_kept_unless_deletion_is_chosen(sheet, editor_web, editor):
     item = ScheduleItem.objects.get(name="書類整理")
     sheet.remove("書類整理")
+    before = history_count()
     preview = upload(editor_web, "s.csv", sheet.bytes())
+    assert errors(preview) == [] and changes(preview) == []
+    assert missing(preview) == ["書類整理"]
+    html = preview.content.decode()
+    assert "ファイルにない項目（1件）" in html and "削除しません（そのまま残ります）" in html
+    assert apply(editor_web, preview).status_code == 200  # nothing to apply
+    assert ScheduleItem.objects.filter(name="書類整理").exists()
+    assert history_count() == before
+
+    preview = upload(editor_web, "s.csv", sheet.bytes(), delete_missing=True)
     assert errors(preview) == []
     assert changes(preview) == [
         (
@@ -546,7 +570,9 @@ def test_an_item_missing_from_the_file_is_removed(sheet, editor_web, editor):
 
 def test_removing_an_item_another_is_included_in_is_refused(sheet, editor_web):
     sheet.remove("オンライン窓口")
-    preview = upload(editor_web, "s.csv", sheet.bytes())
+    kept = upload(editor_web, "s.csv", sheet.bytes())  # not deleted: the inclusion stands
+    assert errors(kept) == [] and changes(kept) == [] and missing(kept) == ["オンライン窓口"]
+    preview = upload(editor_web, "s.csv", sheet.bytes(), delete_missing=True)
     assert errors(preview) == [
         (
             4,
@@ -559,7 +585,7 @@ def test_removing_an_item_another_is_included_in_is_refused(sheet, editor_web):
     assert ScheduleItem.objects.filter(name="オンライン窓口").exists()
 
     sheet.set("遠隔学習・講座", "予算を含む項目", "")  # both together: allowed
-    preview = upload(editor_web, "s.csv", sheet.bytes())
+    preview = upload(editor_web, "s.csv", sheet.bytes(), delete_missing=True)
     assert [(kind, label) for kind, label, _ in changes(preview)] == [
         ("変更", "遠隔学習・講座"),
         ("削除", "オンライン窓口"),
@@ -724,7 +750,7 @@ def test_removing_needs_the_delete_permission(sheet, source_data, roles):
     client = Client()
     client.force_login(user)
     sheet.remove("書類整理")
-    preview = upload(client, "s.csv", sheet.bytes())
+    preview = upload(client, "s.csv", sheet.bytes(), delete_missing=True)
     html = preview.content.decode()
     assert "この変更（追加・削除を含む）を適用する権限がありません。" in html
     assert 'value="適用する"' not in html
