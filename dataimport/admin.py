@@ -19,6 +19,7 @@ from .imports import (
     Result,
     apply_batch,
     check_upload,
+    parsed_bytes,
     prepare_batch,
     read_upload,
 )
@@ -135,7 +136,8 @@ class ImportAdminMixin:
                 content=upload.read(),
                 uploaded_by=request.user,
             )
-            batch.parsed = read_upload(self.importer(), bytes(batch.content), batch.filename)
+            parsed = read_upload(self.importer(), bytes(batch.content), batch.filename)
+            batch.parsed = parsed_bytes(parsed)
             result = prepare_batch(self.importer(), batch)
             batch.summary = _("確認：%(summary)s") % {"summary": result.summary}
             batch.save(update_fields=["parsed", "summary"])

@@ -749,14 +749,16 @@ def _cell_at(cells: list[str], position: int | None) -> str:
 
 
 def read_upload(importer: Importer, content: bytes, filename: str) -> dict:
-    """Parse an upload once, at upload: what is kept with its batch (``ImportBatch.parsed``).
-
-    The preview and the apply work from this, never from the file again.
-    """
+    """Parse an upload once, at upload: what is kept with its batch (``ImportBatch.parsed``,
+    see ``parsed_bytes``). The preview and the apply work from this, never from the file."""
     try:
         return {"table": read_table(content, filename, importer.sheet_name).as_data()}
     except ImportFileError as error:
         return {"error": str(error)}
+
+
+def parsed_bytes(parsed: dict) -> bytes:
+    return json.dumps(parsed, ensure_ascii=False).encode()
 
 
 def prepare(
@@ -790,11 +792,12 @@ def prepare(
 
 def prepare_batch(importer: Importer, batch, *, delete_missing: bool = False) -> Result:
     """The preview of a stored upload, from the rows parsed when it was uploaded."""
+    parsed = json.loads(bytes(batch.parsed)) if batch.parsed else None
     return prepare(
         importer,
-        None if batch.parsed else bytes(batch.content),
+        None if parsed else bytes(batch.content),
         batch.filename,
-        parsed=batch.parsed or None,
+        parsed=parsed,
         delete_missing=delete_missing,
     )
 

@@ -22,7 +22,9 @@ class ImportBatch(models.Model):
     summary = models.TextField(_("結果"), blank=True)
     # The file's rows as read at upload (or why it could not be read): the preview and the
     # apply work from these and never read the file again.
-    parsed = models.JSONField(_("読み取った内容"), null=True, blank=True, editable=False)
+    # JSON as UTF-8 bytes: a NUL in a cell (refused, but still shown) cannot be stored in
+    # PostgreSQL's text or jsonb.
+    parsed = models.BinaryField(_("読み取った内容"), null=True, editable=False)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
