@@ -49,6 +49,7 @@ EXTENSIONS = (".xlsx", ".csv")
 TOTAL_LABELS = frozenset({"合計", "計", "総計"})
 NEGATIVE_SIGNS = ("△", "▲", "-", "−")
 
+MAX_LISTED = 10  # options named in an error message
 ADDED, CHANGED, REMOVED = "追加", "変更", "削除"
 KIND_PERMISSIONS = {ADDED: "add", CHANGED: "change", REMOVED: "delete"}
 
@@ -357,6 +358,85 @@ def parse_integer(text: str) -> int | None:
     return -number if negative else number
 
 
+# --- Declared columns -------------------------------------------------------------------------
+
+
+def text(value: str) -> str:
+    return value
+
+
+def integer(value: str) -> int | None:
+    return parse_integer(value)
+
+
+def text_lines(value: str) -> list[str]:
+    return split_lines(value)
+
+
+def choice(options: Iterable, name_of: Callable[[Any], str] = str) -> Callable[[str], Any]:
+    """A parser that finds one of ``options`` by its name (compared as labels are)."""
+    by_label = {normalise_label(name_of(option)): option for option in options}
+
+    def parse(value: str):
+        found = by_label.get(normalise_label(value))
+        if found is None:
+            names = [name_of(option) for option in by_label.values()]
+            listed = "、".join(names[:MAX_LISTED]) + (_("ほか") if len(names) > MAX_LISTED else "")
+            raise CellError(
+                _(
+                    "「%(value)s」は登録されていません。次のいずれかを入力してください：%(options)s。"
+                )
+                % {"value": value, "options": listed or _("（なし）")}
+            )
+        return found
+
+    return parse
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column an importer reads: its header, how a cell becomes a value, and its bounds.
+
+    The core parses and checks every cell of the declared columns and records each problem by
+    row and column; an importer writes only the rules that span cells or rows.
+    """
+
+    name: str
+    parse: Callable[[str], Any] = text
+    required: bool = False  # the header must have this column
+    blank: bool = True  # an empty cell is allowed (its value is None)
+    max_length: int | None = None  # of the text, or of each line of a list
+    min_value: int | None = None
+    max_value: int | None = None
+    one_line: bool = False
+    imported: bool = True  # False: read for reference only (a download's 基準日)
+
+    def read(self, value: str) -> Any:
+        """The cell's value, or ``CellError`` with a message for the user."""
+        if not value:
+            if not self.blank:
+                raise CellError(_("%(column)sを入力してください。") % {"column": self.name})
+            return None
+        if self.one_line and "\n" in value:
+            raise CellError(_("1行で入力してください。"))
+        parsed = self.parse(value)
+        for part in parsed if isinstance(parsed, list) else [parsed]:
+            if (
+                self.max_length is not None
+                and isinstance(part, str)
+                and len(part) > self.max_length
+            ):
+                raise CellError(
+                    _("%(max)s文字以内で入力してください（「%(start)s…」）。")
+                    % {"max": self.max_length, "start": part[:20]}
+                )
+        if self.min_value is not None and parsed is not None and parsed < self.min_value:
+            raise CellError(_("%(min)s以上の数で入力してください。") % {"min": self.min_value})
+        if self.max_value is not None and parsed is not None and parsed > self.max_value:
+            raise CellError(_("%(max)s以下の数で入力してください。") % {"max": self.max_value})
+        return parsed
+
+
 # --- Results: errors, notices, changes ---------------------------------------------------------
 
 
@@ -503,16 +583,26 @@ class Result:
 
 @dataclass
 class Row:
-    """A data row: its sheet row number and its cells by (canonical) column name."""
+    """A data row: its sheet row number, its cells as text and as the columns read them."""
 
     number: int
-    values: dict[str, str]
+    values: dict[str, str]  # column name → the cell as text
+    parsed: dict[str, Any] = field(default_factory=dict)  # → the value, or INVALID
 
     def __getitem__(self, column: str) -> str:
         return self.values.get(column, "")
 
     def __contains__(self, column: str) -> bool:
         return column in self.values
+
+    def get(self, column: str) -> Any:
+        """The column's value (None for an empty cell or a column the file lacks); INVALID
+        where the cell had an error (already recorded with its row and column)."""
+        return self.parsed.get(column)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(value is INVALID for value in self.parsed.values())
 
 
 @dataclass
@@ -563,8 +653,7 @@ class Importer:
     key: ClassVar[str] = ""  # stored on ImportBatch.importer
     title: ClassVar[str] = ""  # what is imported, e.g. "全体のスケジュール"
     sheet_name: ClassVar[str | None] = None  # read this sheet of a workbook if present
-    required_columns: ClassVar[Sequence[str]] = ()
-    optional_columns: ClassVar[Sequence[str]] = ()
+    columns: ClassVar[Sequence[Column]] = ()  # or override ``declared_columns`` (choices)
     label_column: ClassVar[str | None] = None  # the name column (labels, total rows)
     total_row_note: ClassVar[str] = gettext_lazy("合計は明細から計算されます")
     instructions: ClassVar[Sequence[str]] = ()  # area-specific lines for the upload page
@@ -574,11 +663,20 @@ class Importer:
         """Where to download the current data in the format read here ("" for none)."""
         return ""
 
-    def match_column(self, header: str) -> str | None:
-        """The canonical name of a header cell, or ``None`` for a column not read."""
+    def declared_columns(self) -> Sequence[Column]:
+        """The columns read; an importer whose choices come from the database overrides this."""
+        return self.columns
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [column.name for column in self.declared_columns() if column.required]
+
+    def column(self, header: str) -> Column | None:
+        """The column a header cell names, or ``None`` for a column not read. Override to
+        read families of columns (予算額1, 予算額2 …)."""
         wanted = normalise_label(header)
-        for column in (*self.required_columns, *self.optional_columns):
-            if normalise_label(column) == wanted:
+        for column in self.declared_columns():
+            if normalise_label(column.name) == wanted:
                 return column
         return None
 
@@ -586,8 +684,7 @@ class Importer:
         """Whether an unread header looks like one of ours renamed (another unit or number)."""
         stem = _column_stem(header)
         return bool(stem) and any(
-            _column_stem(column) == stem
-            for column in (*self.required_columns, *self.optional_columns)
+            _column_stem(column.name) == stem for column in self.declared_columns()
         )
 
     def build(self, sheet: ParsedTable, result: Result) -> None:
@@ -640,21 +737,23 @@ def _sheet_from(importer: Importer, table: RawTable, index: int, result: Result)
         numbers = "・".join(_("%(row)s行目") % {"row": n} for n in above)
         result.notice(_("%(rows)sはタイトル行とみなして読み飛ばしました。") % {"rows": numbers})
     positions: dict[str, int] = {}
+    declared: dict[str, Column] = {}
     unknown: dict[int, str] = {}
-    for position, text in enumerate(header_cells):
-        if not text:
+    for position, header in enumerate(header_cells):
+        if not header:
             continue
-        column = importer.match_column(text)
+        column = importer.column(header)
         if column is None:
-            unknown[position] = text
-        elif column in positions:
+            unknown[position] = header
+        elif column.name in positions:
             result.error(
                 header_number,
-                column,
-                _("列「%(column)s」が2つあります。1つにしてください。") % {"column": column},
+                column.name,
+                _("列「%(column)s」が2つあります。1つにしてください。") % {"column": column.name},
             )
         else:
-            positions[column] = position
+            positions[column.name] = position
+            declared[column.name] = column
     names = {position: column for column, position in positions.items()} | unknown
     width = max(names, default=-1) + 1  # the header's last named column
     formulas = set(table.formulas)
@@ -694,8 +793,20 @@ def _sheet_from(importer: Importer, table: RawTable, index: int, result: Result)
         if not _row_is_whole(number, cells, width, table, names, formulas, result):
             continue
         values = {column: _cell_at(cells, p) for column, p in positions.items()}
-        rows.append(Row(number, values))
+        rows.append(Row(number, values, _read_cells(number, values, declared, result)))
     return ParsedTable(header_row=header_number, columns=list(positions), rows=rows)
+
+
+def _read_cells(number: int, values: dict[str, str], declared, result: Result) -> dict:
+    """Each declared column's value; a cell that cannot be read is recorded and INVALID."""
+    parsed = {}
+    for name, value in values.items():
+        try:
+            parsed[name] = declared[name].read(value)
+        except CellError as error:
+            result.error(number, name, str(error))
+            parsed[name] = INVALID
+    return parsed
 
 
 def _row_is_whole(number, cells, width, table, names, formulas, result) -> bool:

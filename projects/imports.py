@@ -22,17 +22,19 @@ from dataimport.imports import (
     ADDED,
     CHANGED,
     INVALID,
+    Column,
     FieldChange,
     Importer,
     ParsedTable,
     Result,
     Row,
     Writer,
+    choice,
     display_lines,
     display_number,
+    integer,
     normalise_label,
-    parse_integer,
-    split_lines,
+    text_lines,
 )
 
 from . import datasheet
@@ -50,7 +52,6 @@ from .models import (
 ORDER_LABEL = str(ScheduleItem._meta.get_field("order").verbose_name)
 NAME_MAX = ScheduleItem._meta.get_field("name").max_length
 CONCERN_MAX = Concern._meta.get_field("text").max_length
-MAX_LISTED = 10
 
 
 def plan_year(header: str) -> int | None:
@@ -94,16 +95,6 @@ class ScheduleImporter(Importer):
     key = "projects.schedule"
     title = gettext_lazy("全体のスケジュール")
     sheet_name = datasheet.SHEET_TITLE
-    required_columns = (
-        ID,
-        CATEGORY,
-        NAME,
-        STATUS,
-        datasheet.budget_column(1),
-        INCLUDED_IN,
-        CONCERNS,
-    )
-    optional_columns = (BUDGET_TOTAL, AS_OF)
     label_column = NAME
     total_row_note = gettext_lazy("合計は予算額から計算されます")
     instructions = (
@@ -132,20 +123,38 @@ class ScheduleImporter(Importer):
     def years(self) -> dict[int, ProgrammeYear]:
         return {year.start_year: year for year in ProgrammeYear.objects.all()}
 
-    def match_column(self, header: str) -> str | None:
-        column = super().match_column(header)
+    @cached_property
+    def _declared(self) -> list[Column]:
+        return [
+            Column(ID, integer, required=True, min_value=1),
+            Column(CATEGORY, choice(Category.objects.all()), required=True, blank=False),
+            Column(NAME, required=True, blank=False, one_line=True, max_length=NAME_MAX),
+            Column(STATUS, choice(Status.objects.all()), required=True, blank=False),
+            Column(datasheet.budget_column(1), integer, required=True, min_value=0),
+            Column(BUDGET_TOTAL, integer),
+            Column(INCLUDED_IN, one_line=True, required=True),
+            Column(CONCERNS, text_lines, required=True, max_length=CONCERN_MAX),
+            Column(AS_OF, imported=False),
+        ]
+
+    def declared_columns(self) -> list[Column]:
+        return self._declared
+
+    def column(self, header: str) -> Column | None:
+        """Besides the declared columns: 予算額N（千円） for any N, and a plan column per 年度."""
+        column = super().column(header)
         if column:
             return column
-        text = normalise_label(header)
-        budget = re.fullmatch(r"予算額(\d+)\(千円\)", text)
+        label = normalise_label(header)
+        budget = re.fullmatch(r"予算額(\d+)\(千円\)", label)
         if budget and int(budget[1]) >= 1:
-            return datasheet.budget_column(int(budget[1]))
-        if text.endswith("の計画"):
-            year = plan_year(text)
+            return Column(datasheet.budget_column(int(budget[1])), integer, min_value=0)
+        if label.endswith("の計画"):
+            year = plan_year(label)
             if year in self.years:
-                return datasheet.plan_column(year)
+                return Column(datasheet.plan_column(year), text_lines)
             self.unknown_plan_columns[header.strip()] = year
-            return header.strip()
+            return Column(header.strip(), text_lines)
         return None
 
     # --- Validation ------------------------------------------------------------------------
@@ -167,15 +176,10 @@ class ScheduleImporter(Importer):
                 "category", "status", "included_in"
             ).prefetch_related("budget_lines", "plans__year", "concerns")
         }
-        categories = {normalise_label(c.name): c for c in Category.objects.all()}
-        statuses = {normalise_label(s.name): s for s in Status.objects.all()}
-
         entries: list[Entry] = []
         seen_ids: dict[int, int] = {}
         for row in sheet.rows:
-            entry = self._read_row(
-                row, result, items, seen_ids, categories, statuses, budget_columns, plan_columns
-            )
+            entry = self._read_row(row, result, items, seen_ids, budget_columns, plan_columns)
             if entry is not None:
                 entries.append(entry)
 
@@ -225,12 +229,12 @@ class ScheduleImporter(Importer):
                     % {"column": datasheet.plan_column(year), "year": fiscal_year_label(year)}
                 )
 
-    def _read_row(
-        self, row, result, items, seen_ids, categories, statuses, budget_columns, plan_columns
-    ) -> Entry | None:
+    def _read_row(self, row, result, items, seen_ids, budget_columns, plan_columns) -> Entry | None:
+        """An entry from a row whose cells the declared columns have read; the rules here are
+        those that span cells or rows (IDs, budgets beside an inclusion, the total)."""
         errors_before = len(result.errors)
         item = None
-        item_id = result.cell(row, ID, parse_integer)
+        item_id = row.get(ID)
         if item_id is not INVALID and item_id is not None:
             if item_id in seen_ids:
                 result.error(
@@ -256,36 +260,11 @@ class ScheduleImporter(Importer):
                 item = items[item_id]
                 seen_ids[item_id] = row.number
 
-        name = row[NAME]
-        if not name:
-            result.error(row.number, NAME, _("項目名を入力してください。"))
-        elif "\n" in name:
-            result.error(row.number, NAME, _("項目名は1行で入力してください。"))
-        elif len(name) > NAME_MAX:
-            result.error(
-                row.number,
-                NAME,
-                _("項目名は%(max)s文字以内で入力してください。") % {"max": NAME_MAX},
-            )
-
-        category = _lookup(result, row, CATEGORY, categories)
-        status = _lookup(result, row, STATUS, statuses)
-
-        budgets = []
-        budgets_ok = True
-        for column in budget_columns:
-            amount = result.cell(row, column, parse_integer)
-            if amount is INVALID:
-                budgets_ok = False
-            elif amount is not None and amount < 0:
-                result.error(row.number, column, _("予算額は0以上の数で入力してください。"))
-                budgets_ok = False
-            elif amount is not None:
-                budgets.append(amount)
-        if budgets_ok and BUDGET_TOTAL in row:
-            self._check_total(row, result, item, budgets)
-
-        included_name = row[INCLUDED_IN]
+        amounts = [row.get(column) for column in budget_columns]
+        budgets = [amount for amount in amounts if amount is not None and amount is not INVALID]
+        if INVALID not in amounts and BUDGET_TOTAL in row:
+            self._check_total(row, result, budgets)
+        included_name = row.get(INCLUDED_IN) or ""
         if included_name and budgets:
             result.error(
                 row.number,
@@ -295,37 +274,27 @@ class ScheduleImporter(Importer):
                     "（予算額の列か、予算を含む項目のどちらかを空欄にしてください）。"
                 ),
             )
-
-        plans = {year: split_lines(row[column]) for year, column in plan_columns.items()}
-        concerns = split_lines(row[CONCERNS])
-        for text in concerns:
-            if len(text) > CONCERN_MAX:
-                result.error(
-                    row.number,
-                    CONCERNS,
-                    _("懸案は1行%(max)s文字以内で入力してください（「%(start)s…」）。")
-                    % {"max": CONCERN_MAX, "start": text[:20]},
-                )
-        if len(result.errors) > errors_before:
+        name = row.get(NAME)
+        if row.has_errors or len(result.errors) > errors_before:
             # Other rows may name this one; its own errors are enough.
-            self.failed_names.update(n for n in (name, item.name if item else "") if n)
+            self.failed_names.update(n for n in (row[NAME], item.name if item else "") if n)
             return None
         return Entry(
             row=row,
             item=item,
             name=name,
-            category=category,
-            status=status,
+            category=row.get(CATEGORY),
+            status=row.get(STATUS),
             budgets=budgets,
             included_name=included_name,
-            plans=plans,
-            concerns=concerns,
+            plans={year: row.get(column) or [] for year, column in plan_columns.items()},
+            concerns=row.get(CONCERNS) or [],
         )
 
-    def _check_total(self, row, result, item, budgets) -> None:
+    def _check_total(self, row, result, budgets) -> None:
         """予算額計 is computed from the lines: it may be blank, or their sum; never another
         number (a file cut mid-number, a line typed in the wrong column)."""
-        total = result.cell(row, BUDGET_TOTAL, parse_integer)
+        total = row.get(BUDGET_TOTAL)
         if total is INVALID or total is None or total == sum(budgets):
             return
         result.error(
@@ -614,26 +583,6 @@ class ScheduleImporter(Importer):
                 writer.save(concern)
         for concern in unused:
             writer.delete(concern)
-
-
-def _lookup(result: Result, row: Row, column: str, options: dict):
-    text = row[column]
-    if not text:
-        result.error(row.number, column, _("%(column)sを入力してください。") % {"column": column})
-        return None
-    found = options.get(normalise_label(text))
-    if found is None:
-        names = [str(option) for option in options.values()]
-        listed = "、".join(names[:MAX_LISTED]) + (_("ほか") if len(names) > MAX_LISTED else "")
-        result.error(
-            row.number,
-            column,
-            _(
-                "%(column)s「%(value)s」は登録されていません。次のいずれかを入力してください：%(options)s。"
-            )
-            % {"column": column, "value": text, "options": listed},
-        )
-    return found
 
 
 def _budget_changes(before: list[int], after: list[int]) -> list[FieldChange]:

@@ -8,7 +8,9 @@ import openpyxl
 import pytest
 
 from dataimport.imports import (
+    INVALID,
     CellError,
+    Column,
     Importer,
     ImportFileError,
     Result,
@@ -16,12 +18,15 @@ from dataimport.imports import (
     Writer,
     cell_text,
     check_upload,
+    choice,
     clean_text,
     decode_csv,
+    integer,
     parse_integer,
     prepare,
     read_table,
     split_lines,
+    text_lines,
 )
 
 NAMES = "髙橋 﨑山 ① ㈱ ～"
@@ -33,14 +38,15 @@ class Recorder(Importer):
     key = "tests.recorder"
     title = "テスト"
     sheet_name = "データ"
-    required_columns = ("名前", "金額（円）")
-    optional_columns = ("備考",)
+    columns = (
+        Column("名前", required=True, blank=False),
+        Column("金額（円）", integer, required=True),
+        Column("備考"),
+    )
     label_column = "名前"
 
     def build(self, sheet, result):
         result.plan = sheet
-        for row in sheet.rows:
-            result.cell(row, "金額（円）", parse_integer)
 
 
 def csv_bytes(rows, encoding="utf-8-sig") -> bytes:
@@ -368,3 +374,47 @@ def test_writer_marks_the_reason_and_the_user():
     writer = Writer(user="tanaka", reason="Excel取込：a.xlsx")
     writer.save(Model())
     assert saved == [("Excel取込：a.xlsx", "tanaka")]
+
+
+# --- Declared columns ---------------------------------------------------------------------------
+
+
+def test_a_column_reads_its_cell_within_its_bounds():
+    amount = Column("予算額1（千円）", integer, min_value=0, max_value=999_999)
+    assert amount.read("１２，３４５") == 12_345 and amount.read("") is None
+    with pytest.raises(CellError, match="0以上の数で入力してください"):
+        amount.read("△1")
+    with pytest.raises(CellError, match="999999以下の数で入力してください"):
+        amount.read("1,000,000")
+    name = Column("項目", blank=False, one_line=True, max_length=5)
+    with pytest.raises(CellError, match="項目を入力してください"):
+        name.read("")
+    with pytest.raises(CellError, match="1行で入力してください"):
+        name.read("一\n二")
+    with pytest.raises(CellError, match="5文字以内で入力してください"):
+        name.read("六文字の名前")
+    concerns = Column("懸案など", text_lines, max_length=3)
+    assert concerns.read("あ\n\n いう ") == ["あ", "いう"]
+    with pytest.raises(CellError, match=r"3文字以内.*「長すぎる行…」"):
+        concerns.read("短い\n長すぎる行")
+
+
+def test_a_choice_finds_its_option_by_label_and_lists_them_when_not():
+    parse = choice(["窓口フロントスタッフ", "教育ICT"])
+    assert parse("教育ＩＣＴ") == "教育ICT"  # full-width letters read as the label
+    with pytest.raises(
+        CellError, match=r"「窓口」は登録されていません.*窓口フロントスタッフ、教育ICT"
+    ):
+        parse("窓口")
+
+
+def test_the_core_reads_every_declared_column_and_names_each_bad_cell():
+    content = csv_bytes([["名前", "金額（円）"], ["", "abc"], ["B", "2"]])
+    result = prepare(Recorder(), content, "a.csv")
+    assert [str(e) for e in result.errors] == [
+        "2行目「名前」：名前を入力してください。",
+        "2行目「金額（円）」：「abc」は数値として読めません。数字で入力してください。",
+    ]
+    first, second = result.plan.rows
+    assert first.has_errors and first.get("金額（円）") is INVALID
+    assert second.get("金額（円）") == 2 and second.get("備考") is None

@@ -278,7 +278,7 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(xlsx, editor_web):
     preview = upload(editor_web, "s.xlsx", xlsx.bytes())
 
     assert errors(preview) == [
-        (3, BUDGET1, "予算額は0以上の数で入力してください。"),
+        (3, BUDGET1, "0以上の数で入力してください。"),
         (5, BUDGET1, "「abc」は数値として読めません。数字で入力してください。"),
     ]
     html = preview.content.decode()
@@ -322,7 +322,7 @@ def test_unknown_values_and_identifiers_are_named(sheet, editor_web):
     assert (
         3,
         "区分",
-        "区分「窓口」は登録されていません。次のいずれかを入力してください："
+        "「窓口」は登録されていません。次のいずれかを入力してください："
         "窓口フロントスタッフ、教育ICT、職員の生産性向上、業務継続。",
     ) in found
     assert any(row == 3 and col == "状況" and "完了予定" in msg for row, col, msg in found)
