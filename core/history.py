@@ -41,6 +41,7 @@ class Change:
     object_label: str
     reason: str
     fields: list[FieldChange] = field(default_factory=list)
+    group: object = None  # what the change belongs to (an item, a meeting), for grouping
 
 
 def _tracked_fields(model: type[Model]):
@@ -74,11 +75,18 @@ def default_label(record) -> str:
     return ""
 
 
-def change_log(histories: Iterable[QuerySet], label_of=default_label) -> list[Change]:
+def change_log(
+    histories: Iterable[QuerySet],
+    label_of=default_label,
+    *,
+    since: datetime | None = None,
+    group_of: Callable[[Model], object] | None = None,
+) -> list[Change]:
     """Merge the history querysets of an object and its parts into one log, newest first.
 
-    Queries: one per queryset plus one per related model named in the records; never one per
-    record.
+    Records up to ``since`` serve only as the "before" of later ones and are not listed.
+    ``group_of(record)`` sets each change's ``group``. Queries: one per queryset plus one per
+    related model named in the records; never one per record.
     """
     records = []
     for position, qs in enumerate(histories):
@@ -106,6 +114,8 @@ def change_log(histories: Iterable[QuerySet], label_of=default_label) -> list[Ch
             )
         if record.history_type == "~" and not fields:
             continue
+        if since is not None and record.history_date <= since:
+            continue
         user = record.history_user
         changes.append(
             Change(
@@ -116,6 +126,7 @@ def change_log(histories: Iterable[QuerySet], label_of=default_label) -> list[Ch
                 object_label=label_of(record),
                 reason=record.history_change_reason or "",
                 fields=fields,
+                group=group_of(record) if group_of else None,
             )
         )
     # Newest first; changes made at the same moment keep the object-then-parts order.

@@ -12,10 +12,12 @@ class MeetingsConfig(ProgrammeAppConfig):
 
     def ready(self):
         from core.registry import NavItem, navigation
+        from reports.changes import BaselineSource, baselines, register_change_source
         from reports.dashboard import DateShortcut, date_shortcuts, register_panel
         from reports.workbook import register_sheet
 
         from . import selectors
+        from .changes import MeetingChanges, previous_meeting
         from .panels import MeetingPanel
         from .sheets import AgendaPaperSheet, MeetingReportSheet
 
@@ -28,3 +30,5 @@ class MeetingsConfig(ProgrammeAppConfig):
         register_panel(MeetingPanel)
         register_sheet(MeetingReportSheet)
         register_sheet(AgendaPaperSheet)
+        register_change_source(MeetingChanges)
+        baselines.register(BaselineSource("meetings", previous_meeting))

@@ -16,9 +16,11 @@ class ProjectsConfig(ProgrammeAppConfig):
 
     def ready(self):
         from core.registry import NavItem, navigation
+        from reports.changes import register_change_source
         from reports.dashboard import register_panel
         from reports.workbook import register_sheet
 
+        from .changes import ScheduleChanges
         from .panels import SchedulePanel
         from .sheets import ScheduleDataSheet, ScheduleFormSheet
 
@@ -27,3 +29,4 @@ class ProjectsConfig(ProgrammeAppConfig):
         register_panel(SchedulePanel)
         register_sheet(ScheduleFormSheet)
         register_sheet(ScheduleDataSheet)
+        register_change_source(ScheduleChanges)

@@ -9,7 +9,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("ダッシュボードと会議資料")
 
     def ready(self):
-        from .sheets import FiguresSheet
+        from .sheets import ChangesDataSheet, ChangesFormSheet, FiguresSheet
         from .workbook import register_sheet
 
+        register_sheet(ChangesFormSheet)
+        register_sheet(ChangesDataSheet)
         register_sheet(FiguresSheet)

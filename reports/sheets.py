@@ -1,8 +1,17 @@
-"""The workbook's own sheet: every registered panel's figures with definition and source."""
+"""The workbook's own sheets: every registered panel's figures with definition and source,
+and the changes since the previous meeting that the areas contribute."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from core.figures import Figure
-from core.spreadsheets import data_sheet, setup_page
+from core.formsheet import row_height
+from core.history import FieldChange
+from core.spreadsheets import data_sheet, form_cell, set_widths, setup_page
+from core.templatetags.japanese import wareki_datetime
 
+from .changes import Comparison, change_sources, comparison
 from .dashboard import panels
 from .workbook import Sheet, WorkbookContext
 
@@ -28,4 +37,96 @@ class FiguresSheet(Sheet):
             [figure.sheet_row() for figure in figures],
             widths=[24, 14, 8, 12, 12, 10, 10, 60, 24],
         )
+        setup_page(ws, landscape=True, title_rows="1:1")
+
+
+class ChangesSheet(Sheet):
+    """Base of the two sheets of 「前回の会議からの変更」: visible to who may see any area."""
+
+    def visible_to(self, user) -> bool:
+        return any(source.visible_to(user) for source in change_sources)
+
+    def rows(self, context: WorkbookContext) -> tuple[Comparison, list[list]]:
+        """One row per field changed (a change with no field, e.g. a deletion: one row)."""
+        found = comparison(context.as_of, context.user, limit=None)
+        rows = []
+        for area in found.areas:
+            for group in area.groups:
+                for change in group.changes:
+                    when = timezone.localtime(change.when).replace(tzinfo=None)
+                    head = [str(area.source.title), group.label, when, change.user, change.action]
+                    tail = [change.subject, change.object_label]
+                    for part in change.fields or [FieldChange("", "", "")]:
+                        rows.append(
+                            [*head, *tail, part.label, part.before, part.after, change.reason]
+                        )
+        return found, rows
+
+
+class ChangesFormSheet(ChangesSheet):
+    """前回の会議からの変更, to print with the papers: A4 landscape, one line per field."""
+
+    key = "changes_form"
+    title = "前回の会議からの変更"
+    order = 25
+
+    def write(self, ws, context: WorkbookContext) -> None:
+        found, rows = self.rows(context)
+        widths = [14, 22, 16, 12, 6, 14, 40, 40]
+        end = get_column_letter(len(widths))
+        if found.baseline is None:
+            heading = _("前回の会議からの変更（%(date)s時点）：比較する会議がありません") % {
+                "date": context.as_of.label
+            }
+        else:
+            heading = _("%(baseline)sからの変更（%(date)s時点）") % {
+                "baseline": found.baseline.label,
+                "date": context.as_of.label,
+            }
+        form_cell(ws, f"A1:{end}1", heading, bold=True, size=14, border=False, wrap=False)
+        header = [
+            _("区分"),
+            _("対象"),
+            _("日時"),
+            _("変更者"),
+            _("操作"),
+            _("項目"),
+            _("変更前"),
+            _("変更後"),
+        ]
+        for column, text in enumerate(header, start=1):
+            form_cell(ws, f"{get_column_letter(column)}2", text, bold=True, horizontal="center")
+        line = 3
+        for area, target, when, user, action, _subject, _label, field, before, after, _r in rows:
+            values = [area, target, wareki_datetime(when), user, action, field, before, after]
+            for column, value in enumerate(values, start=1):
+                form_cell(ws, f"{get_column_letter(column)}{line}", value, vertical="top")
+            texts = [str(v or "") for v in values]
+            ws.row_dimensions[line].height = max(
+                row_height(text, width) for text, width in zip(texts, widths, strict=True)
+            )
+            line += 1
+        if not rows and found.baseline is not None:
+            form_cell(ws, f"A3:{end}3", _("変更なし"), horizontal="center")
+            line = 4
+        set_widths(ws, widths)
+        setup_page(ws, landscape=True, title_rows="2:2")
+        ws.print_area = f"A1:{end}{max(line - 1, 2)}"
+
+
+class ChangesDataSheet(ChangesSheet):
+    """The same changes as a machine-readable table (one header row, one value per cell)."""
+
+    key = "changes_data"
+    title = "前回の会議からの変更(データ)"
+    order = 26
+    HEADER = (
+        "区分", "対象", "日時", "変更者", "操作", "種類", "名称", "項目", "変更前", "変更後", "理由",
+    )  # fmt: skip
+
+    def write(self, ws, context: WorkbookContext) -> None:
+        _found, rows = self.rows(context)
+        data_sheet(ws, self.HEADER, rows, widths=[14, 22, 18, 12, 6, 14, 20, 14, 40, 40, 24])
+        for row in ws.iter_rows(min_row=2, min_col=3, max_col=3):
+            row[0].number_format = "yyyy-mm-dd hh:mm"
         setup_page(ws, landscape=True, title_rows="1:1")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from core.history import AsOf
 from core.spreadsheets import xlsx_response
 
+from .changes import GROUPS_SHOWN, comparison
 from .dashboard import date_shortcuts, panels
 from .workbook import (
     WorkbookContext,
@@ -61,7 +62,12 @@ def home(request):
     return render(
         request,
         "reports/dashboard.html",
-        {"as_of": as_of, "panels": rendered, "shortcuts": shortcuts},
+        {
+            "as_of": as_of,
+            "panels": rendered,
+            "shortcuts": shortcuts,
+            "comparison": comparison(as_of, request.user, limit=GROUPS_SHOWN),
+        },
     )
 
 

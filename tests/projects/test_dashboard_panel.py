@@ -127,7 +127,8 @@ def test_a_bad_date_falls_back_to_today_with_a_message(viewer_client, source_dat
 def _grow(times: int) -> None:
     """Add (times - 1) copies of the printed schedule through the ORM, with their history."""
     category, status = Category.objects.first(), Status.objects.first()
-    for n in range(13 * (times - 1)):
+    start = ScheduleItem.objects.count()
+    for n in range(start, start + 13 * (times - 1)):
         item = ScheduleItem.objects.create(category=category, status=status, name=f"項目{n}")
         BudgetLine.objects.create(item=item, amount=1)
 
@@ -136,7 +137,8 @@ def _grow(times: int) -> None:
 def test_dashboard_query_count_does_not_grow_with_the_items(
     viewer_client, source_data, django_assert_max_num_queries, as_of
 ):
-    with django_assert_max_num_queries(40) as at_1x:
+    _grow(2)  # some change since the meeting, so that every part of the page is read
+    with django_assert_max_num_queries(50) as at_1x:
         viewer_client.get("/" + as_of)
     _grow(100)
     with django_assert_max_num_queries(len(at_1x.captured_queries)):

@@ -112,7 +112,13 @@ def test_a_user_sees_only_the_panels_and_sheets_of_what_they_may_view(client, so
     html = client.get("/?as_of=2022-11-01").content.decode()
     assert 'id="panel-meetings"' in html and 'id="panel-schedule"' not in html
     workbook = load_workbook(io.BytesIO(client.get("/workbook/?as_of=2022-11-01").content))
-    assert workbook.sheetnames == ["会議結果報告書", "重要計画付議(報告)書", "指標(データ)"]
+    assert workbook.sheetnames == [
+        "会議結果報告書",
+        "重要計画付議(報告)書",
+        "前回の会議からの変更",
+        "前回の会議からの変更(データ)",
+        "指標(データ)",
+    ]
     user.user_permissions.clear()
     client.force_login(get_user_model().objects.get(pk=user.pk))
     assert client.get("/workbook/").status_code == 403

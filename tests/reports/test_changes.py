@@ -1,0 +1,106 @@
+"""「前回の会議からの変更」: what changed since the last meeting, on the dashboard and in the
+workbook, read from the history of each area."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from openpyxl import load_workbook
+
+from projects.models import BudgetLine, Concern, FiscalYearPlan, ScheduleItem
+
+
+@pytest.fixture
+def edited(source_data, editor):
+    """An editor's changes today: a budget, a plan and a concern of キャッシュレス."""
+    item = ScheduleItem.objects.get(name="キャッシュレス")
+    for obj, field, value in (
+        (BudgetLine.objects.get(item=item), "amount", 9000),
+        (FiscalYearPlan.objects.get(item=item, year__start_year=2022), "content", "全庁導入"),
+        (Concern.objects.filter(item=item).first(), "text", "手数料の負担"),
+    ):
+        setattr(obj, field, value)
+        obj._history_user = editor
+        obj.save()
+    return item
+
+
+def changes_section(client, query="") -> str:
+    html = client.get("/" + query).content.decode()
+    return html.split('id="changes"', 1)[1].split("</section>", 1)[0]
+
+
+def test_as_of_the_meeting_nothing_has_changed_since_it(viewer_client, source_data):
+    section = changes_section(viewer_client, "?as_of=2022-11-01")
+    assert "前回の会議（令和4年11月1日）からの変更" in section
+    assert "変更なし" in section
+
+
+def test_before_any_meeting_there_is_nothing_to_compare_with(viewer_client, source_data):
+    section = changes_section(viewer_client, "?as_of=2022-06-01")
+    assert "この日より前の会議がないため、比較できません。" in section
+
+
+def test_an_edit_shows_before_and_after_under_its_item_and_not_as_of_the_meeting(
+    viewer_client, edited
+):
+    section = changes_section(viewer_client)
+    assert "前回の会議（令和4年11月1日）からの変更" in section
+    cashless = section.split('<span class="change-target">キャッシュレス</span>', 1)[1]
+    cashless = cashless.split('<span class="change-target">', 1)[0]
+    assert "予算額（千円）</span>：8,800 → 9,000" in cashless
+    assert "全庁導入" in cashless and "手数料の負担" in cashless
+    assert "田中 花子" in cashless
+    assert "キャッシュレス" not in changes_section(viewer_client, "?as_of=2022-11-01")
+
+
+def test_the_workbook_lists_the_changes_after_the_papers(viewer_client, edited):
+    response = viewer_client.get("/workbook/?meeting=1")
+    book = load_workbook(io.BytesIO(response.content))
+    names = book.sheetnames
+    assert names[:4] == [
+        "会議結果報告書",
+        "重要計画付議(報告)書",
+        "前回の会議からの変更",
+        "前回の会議からの変更(データ)",
+    ]
+    form = book["前回の会議からの変更"]
+    assert form["A1"].value.startswith("前回の会議（令和4年11月1日）からの変更")
+    data = [
+        [cell.value for cell in row] for row in book["前回の会議からの変更(データ)"].iter_rows()
+    ]
+    assert data[0] == [
+        "区分", "対象", "日時", "変更者", "操作", "種類", "名称", "項目", "変更前", "変更後", "理由",
+    ]  # fmt: skip
+    budget = [row for row in data if row[1] == "キャッシュレス" and row[7] == "予算額（千円）"]
+    assert budget and budget[0][8:10] == ["8,800", "9,000"] and budget[0][3] == "田中 花子"
+
+
+def test_as_of_the_meeting_the_workbook_says_nothing_changed(viewer_client, edited):
+    book = load_workbook(io.BytesIO(viewer_client.get("/workbook/?as_of=2022-11-01").content))
+    assert book["前回の会議からの変更"]["A3"].value == "変更なし"
+    assert book["前回の会議からの変更(データ)"].max_row == 1
+
+
+def test_a_user_sees_only_the_changes_of_what_they_may_view(client, edited):
+    user = get_user_model().objects.create_user("kaigi")
+    user.user_permissions.add(Permission.objects.get(codename="view_meeting"))
+    client.force_login(user)
+    section = changes_section(client)
+    assert 'change-target">キャッシュレス<' not in section
+    assert "全体のスケジュール（" not in section and "会議（1件）" in section
+
+
+def test_the_dashboard_diffs_only_the_items_it_shows_in_constant_queries(
+    viewer_client, edited, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(60) as few:
+        viewer_client.get("/")
+    item = ScheduleItem.objects.get(name="キャッシュレス")
+    for n in range(40):
+        ScheduleItem.objects.create(category=item.category, status=item.status, name=f"新{n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        section = changes_section(viewer_client)
+    assert section.count('class="change-target"') == 10 + 1  # ten items and the meeting
+    assert "ほか31件" in section  # 41 items changed, ten shown
