@@ -42,6 +42,7 @@ class Change:
     reason: str
     fields: list[FieldChange] = field(default_factory=list)
     group: object = None  # what the change belongs to (an item, a meeting), for grouping
+    kind: str = "~"  # "+" added, "~" changed, "-" deleted
 
 
 def _tracked_fields(model: type[Model]):
@@ -127,6 +128,7 @@ def change_log(
                 reason=record.history_change_reason or "",
                 fields=fields,
                 group=group_of(record) if group_of else None,
+                kind=record.history_type,
             )
         )
     # Newest first; changes made at the same moment keep the object-then-parts order.
