@@ -30,6 +30,14 @@ def test_viewer_reads_the_dashboard_changes_its_date_and_downloads_the_workbook(
     # The page runs under script-src 'self': nothing was blocked.
     assert not [text for text in console if "Content Security Policy" in text], console
 
+    # What changed since the last meeting: the edit, before → after, under its item.
+    changes = page.locator("#changes")
+    assert changes.get_by_role("heading", level=2).inner_text() == (
+        "前回の会議（令和4年11月1日）からの変更"
+    )
+    cashless = changes.locator("li", has=page.locator(".change-target", has_text="キャッシュレス"))
+    assert "予算額（千円）：8,800 → 9,000" in cashless.inner_text()
+
     # The definition of the figure, on request (keyboard/screen reader: a <details>).
     page.locator("#figure-schedule\\.budget_total summary").click()
     assert page.get_by_text("全体のスケジュールの各項目の予算額").is_visible()
@@ -42,6 +50,7 @@ def test_viewer_reads_the_dashboard_changes_its_date_and_downloads_the_workbook(
     page.wait_for_url("**as_of=2022-11-01")
     assert page.get_by_role("heading", level=1).inner_text() == "令和4年11月1日時点の状況"
     assert total.inner_text().startswith("187,197")
+    assert "変更なし" in page.locator("#changes").inner_text()  # as of the meeting itself
 
     with page.expect_download() as download_info:
         page.locator("#workbook-download").click()
