@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.charts import bar_chart
 from core.history import AsOf
-from core.japanese import number
+from core.japanese import fiscal_year_label, number
 from reports.dashboard import Panel
 
 from . import selectors
@@ -42,5 +42,9 @@ class SchedulePanel(Panel):
                 formatted=[number(c.count) for c in counts],
             ),
             "open_items": selectors.open_items_of_fiscal_year(as_of, OPEN_ITEMS_SHOWN),
+            "programme_years": [
+                fiscal_year_label(y) for y in selectors.programme_years_as_of(as_of)
+            ],
+            "year_in_programme": as_of.fiscal_year in selectors.programme_years_as_of(as_of),
             "concerns": selectors.concerns_as_of(as_of, CONCERNS_SHOWN),
         }

@@ -265,6 +265,16 @@ class FirstEntries(Generic[T]):
         return self.total - len(self.entries)
 
 
+def programme_years_as_of(as_of: AsOf) -> list[int]:
+    """The 年度 the programme planned for, as they stood then (Western start years)."""
+    return as_of.once(
+        "projects.programme_years",
+        lambda: sorted(
+            history.as_of(ProgrammeYear, as_of.moment).values_list("start_year", flat=True)
+        ),
+    )
+
+
 def open_items_of_fiscal_year(as_of: AsOf, limit: int) -> FirstEntries[OpenItem]:
     """Items with a plan for the 年度 of the date whose status is not yet a completed one.
 

@@ -156,3 +156,13 @@ def test_user_text_in_chart_json_is_escaped_twice_over(viewer_client, source_dat
     labels = json.loads(data)["data"][0]["y"]
     assert '&lt;img src=x onerror="alert(1)"&gt;' in labels  # plotly renders HTML in labels
     assert "<img src=x" not in html
+
+
+def test_a_fiscal_year_outside_the_programme_says_so_rather_than_all_done(
+    viewer_client, source_data
+):
+    """Today (令和8年度) has no plans: 「ありません」 would read as "everything is done"."""
+    html = viewer_client.get("/?as_of=2026-11-28").content.decode()
+    assert "令和8年度の計画はありません（計画は令和3年度〜令和5年度のものです）。" in html
+    meeting = viewer_client.get("/?as_of=2022-11-01").content.decode()
+    assert "計画はありません" not in meeting and 'class="open-items"' in meeting
