@@ -38,6 +38,15 @@ class Figure:
     numerator_label: str = ""
     denominator_label: str = ""
     digits: int | None = None  # decimals; default 0, or 1 for a rate
+    updated_on: dt.date | None = None  # the newest data behind the figure (データ更新日)
+    stale_after_days: int | None = None  # older data than this before the as-of date: stale
+
+    @property
+    def is_stale(self) -> bool:
+        """Whether the data behind it is older than the figure allows, as of its date."""
+        if self.updated_on is None or self.stale_after_days is None or self.period_end is None:
+            return False
+        return (self.period_end - self.updated_on).days > self.stale_after_days
 
     @property
     def is_rate(self) -> bool:
@@ -78,7 +87,9 @@ class Figure:
         )
 
     # The columns of a data sheet of figures (one header row, one value per cell).
-    SHEET_HEADER = ("指標", "値", "単位", "期間開始", "期間終了", "分子", "分母", "定義", "出典")
+    SHEET_HEADER = (
+        "指標", "値", "単位", "期間開始", "期間終了", "分子", "分母", "定義", "出典", "データ更新日",
+    )  # fmt: skip
 
     def sheet_row(self) -> tuple:
         value = self.value
@@ -94,4 +105,5 @@ class Figure:
             self.denominator,
             self.definition,
             str(self.source.label),
+            self.updated_on,
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import history
@@ -203,6 +204,8 @@ def budget_total_figure(as_of: AsOf, items: QuerySet[ScheduleItem] | None = None
     else:
         value = as_of.once("projects.budget_total", lambda: _budget_total_as_of(as_of))
     return Figure(
+        updated_on=as_of.once("projects.updated_on", lambda: _schedule_updated_on(as_of)),
+        stale_after_days=BUDGET_STALE_AFTER_DAYS,
         key="schedule.budget_total",
         label=str(_("予算額 計（絞り込み後）") if filtered else _("予算額 計")),
         value=value,
@@ -211,6 +214,22 @@ def budget_total_figure(as_of: AsOf, items: QuerySet[ScheduleItem] | None = None
         source=FigureSource.COUNTED,
         period_end=as_of.day,
     )
+
+
+# A budget not looked at for a year is worth a second look before a meeting.
+BUDGET_STALE_AFTER_DAYS = 365
+
+
+def _schedule_updated_on(as_of: AsOf):
+    """The day of the newest change to the schedule's items and budgets up to the date."""
+    newest = []
+    for model in (ScheduleItem, BudgetLine):
+        records = model.history.all()
+        if as_of.moment is not None:
+            records = records.filter(history_date__lte=as_of.moment)
+        newest.append(records.aggregate(newest=Max("history_date"))["newest"])
+    moments = [moment for moment in newest if moment is not None]
+    return timezone.localtime(max(moments)).date() if moments else None
 
 
 def _budget_total_as_of(as_of: AsOf) -> int:

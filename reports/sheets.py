@@ -35,7 +35,7 @@ class FiguresSheet(Sheet):
             ws,
             Figure.SHEET_HEADER,
             [figure.sheet_row() for figure in figures],
-            widths=[24, 14, 8, 12, 12, 10, 10, 60, 24],
+            widths=[24, 14, 8, 12, 12, 10, 10, 60, 24, 12],
         )
         setup_page(ws, landscape=True, title_rows="1:1")
 

@@ -60,3 +60,23 @@ def test_definition_period_and_source_are_readable_without_hovering():
     assert "総合受付件数のうち" in html and "令和4年5月9日～令和4年10月21日" in html
     assert "データから集計" in html and "58.4%" in html
     assert "&lt;b&gt;受付率&lt;/b&gt;" in html and "<b>受付率</b>" not in html
+
+
+def test_a_figure_says_how_fresh_its_data_is_and_when_it_is_stale():
+    import datetime as dt
+
+    from core.figures import Figure, FigureSource
+
+    def figure(updated_on, as_of):
+        return Figure(
+            key="k", label="受付件数", value=1, unit="件", definition="d",
+            source=FigureSource.COUNTED, period_end=as_of, updated_on=updated_on,
+            stale_after_days=31,
+        )  # fmt: skip
+
+    assert not figure(dt.date(2022, 10, 1), dt.date(2022, 11, 1)).is_stale  # 31 days
+    assert figure(dt.date(2022, 9, 30), dt.date(2022, 11, 1)).is_stale  # 32 days
+    assert not figure(None, dt.date(2022, 11, 1)).is_stale  # nothing to say
+    assert figure(dt.date(2022, 9, 30), dt.date(2022, 11, 1)).sheet_row()[-1] == dt.date(
+        2022, 9, 30
+    )

@@ -166,3 +166,12 @@ def test_a_fiscal_year_outside_the_programme_says_so_rather_than_all_done(
     assert "令和8年度の計画はありません（計画は令和3年度〜令和5年度のものです）。" in html
     meeting = viewer_client.get("/?as_of=2022-11-01").content.decode()
     assert "計画はありません" not in meeting and 'class="open-items"' in meeting
+
+
+def test_the_budget_total_shows_the_date_of_its_newest_data(viewer_client, source_data):
+    html = viewer_client.get("/?as_of=2022-11-01").content.decode()
+    block = html.split('id="figure-schedule.budget_total"', 1)[1].split("</details>", 1)[0]
+    assert "データ更新日：令和4年3月14日" in block and "より古いデータです" not in block
+    later = viewer_client.get("/?as_of=2023-06-01").content.decode()
+    block = later.split('id="figure-schedule.budget_total"', 1)[1].split("</details>", 1)[0]
+    assert "データ更新日：令和4年3月14日" in block and "（365日より古いデータです）" in block
