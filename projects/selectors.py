@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from core import history
@@ -26,7 +26,18 @@ from .models import (
 
 
 def schedule_items() -> QuerySet[ScheduleItem]:
-    """Items in printed order with everything a row shows, in a constant number of queries."""
+    """Items in printed order with everything a row shows, in a constant number of queries.
+
+    ``budget_total`` is a subquery, not a join with GROUP BY: counting the items, summing 計
+    over them and reading one page of them then never aggregate the whole table.
+    """
+    item_total = (
+        BudgetLine.objects.filter(item=OuterRef("pk"))
+        .order_by()
+        .values("item")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
     return (
         ScheduleItem.objects.select_related("category", "status", "included_in")
         .prefetch_related(
@@ -34,7 +45,7 @@ def schedule_items() -> QuerySet[ScheduleItem]:
             Prefetch("plans", queryset=FiscalYearPlan.objects.select_related("year")),
             "concerns",
         )
-        .annotate(budget_total=Sum("budget_lines__amount"))
+        .annotate(budget_total=Subquery(item_total))
         .order_by("category__order", "order", "pk")
     )
 
