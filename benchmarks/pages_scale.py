@@ -4,8 +4,9 @@ For each scale a child process builds the database (SQLite in a temp dir; or the
 database of ``DATABASE_URL``, which is EMPTIED first): the schedule multiplied with
 ``generate.multiply_schedule``, the 5 initiatives copied as many times. A fresh child process
 (as a server's would be) then fetches each page (one warm-up, then ``--runs`` timed runs) and
-the median time, the query count, the HTML size and the rows shown are printed, with the ratio
-of the times N x / 1x.
+the median wall time and CPU time of this process (the Python side; with SQLite that is nearly
+all of it, and it is steadier than wall time on a busy machine), the query count, the HTML size
+and the rows shown are printed, with the ratios N x / 1x, as a Markdown table.
 
     .venv/bin/python benchmarks/pages_scale.py                       # SQLite, 1x and 1,000x
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/seiyo_bench \\
@@ -142,12 +143,13 @@ def measure(runs: int) -> dict:
     for label, url in PAGES:
         url = url.format(**ids)
         client.get(url)  # warm-up: templates, connection
-        timings = []
+        timings, cpu = [], []
         for _ in range(runs):
             with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 response = client.get(url)
                 timings.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
             assert response.status_code == 200, (url, response.status_code)
         html = response.content.decode()
         results.append(
@@ -155,6 +157,7 @@ def measure(runs: int) -> dict:
                 "label": label,
                 "url": url,
                 "ms": statistics.median(timings),
+                "cpu_ms": statistics.median(cpu),
                 "queries": len(queries),
                 "bytes": len(response.content),
                 "rows": rows_shown(html),
@@ -208,16 +211,20 @@ def main() -> None:
         results.append(result)
     small, large = results
     n = f"{args.scale}x"
-    print()
     print(
-        f"{'page':<32} {'rows':>9} {'queries':>9} {'ms 1x':>7} {'ms ' + n:>9} "
-        f"{'time ×':>7} {'HTML 1x':>9} {'HTML ' + n:>10}"
+        f"\nmedian of {args.runs} runs; load average {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)"
     )
+    print(
+        f"| page | rows 1x / {n} | queries 1x / {n} | ms 1x | ms {n} | × | "
+        f"CPU ms 1x | CPU ms {n} | × | HTML 1x | HTML {n} |"
+    )
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for a, b in zip(small["pages"], large["pages"], strict=True):
         print(
-            f"{a['label']:<32} {a['rows']:>4}/{b['rows']:<4} {a['queries']:>4}/{b['queries']:<4} "
-            f"{a['ms']:>7.1f} {b['ms']:>9.1f} {b['ms'] / a['ms']:>7.2f} "
-            f"{kb(a['bytes']):>9} {kb(b['bytes']):>10}"
+            f"| {a['label']} | {a['rows']} / {b['rows']} | {a['queries']} / {b['queries']} | "
+            f"{a['ms']:.1f} | {b['ms']:.1f} | {b['ms'] / a['ms']:.2f} | "
+            f"{a['cpu_ms']:.1f} | {b['cpu_ms']:.1f} | {b['cpu_ms'] / a['cpu_ms']:.2f} | "
+            f"{kb(a['bytes'])} | {kb(b['bytes'])} |"
         )
 
 

@@ -6,7 +6,9 @@ import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_tables2.rows import BoundRow
 
 from core.japanese import number, wareki
 
@@ -130,9 +132,9 @@ class ScheduleTable(PagedTable):
         return not self.order_by or self.order_by[0].lstrip("-") == "category"
 
     def before_render(self, request):
+        records = [row.record for row in self.paginated_rows]
         # Mark the first row of each category on this page with its row span (the printed
         # table's layout, page by page: a category going on to the next page starts it again).
-        records = [row.record for row in self.paginated_rows]
         for index, record in enumerate(records):
             first = index == 0 or records[index - 1].category_id != record.category_id
             if first:
@@ -145,6 +147,64 @@ class ScheduleTable(PagedTable):
                 record.group_span = span
             else:
                 record.group_span = 0
+        self.body_rows = self._body_rows(records)
+
+    def _body_rows(self, records: list[ScheduleItem]) -> list[str]:
+        """The page's rows as HTML, one string per row, in one pass over rows and columns.
+
+        The same markup as django-tables2's cell by cell rendering, at a fraction of its cost
+        (it inspects every render method's signature for every cell).
+        """
+        grouped = self.grouped
+        columns = [
+            (bound.name, bound.attrs["td"].as_html(), bound.column) for bound in self.columns
+        ]
+        rows = []
+        for index, record in enumerate(records):
+            cells = []
+            for name, attrs, column in columns:
+                if name == "category":
+                    if not grouped:
+                        cells.append(format_html("<td {}>{}</td>", attrs, record.category))
+                    elif record.group_span:
+                        cells.append(
+                            format_html(
+                                '<th scope="rowgroup" class="group" rowspan="{}">{}</th>',
+                                record.group_span,
+                                record.category,
+                            )
+                        )
+                elif name == "name":
+                    cells.append(
+                        format_html(
+                            '<th scope="row" {}><a href="{}">{}</a></th>',
+                            attrs,
+                            record.get_absolute_url(),
+                            record.name,
+                        )
+                    )
+                else:
+                    cell = self._cell(name, column, record)
+                    cells.append(format_html("<td {}>{}</td>", attrs, cell))
+            rows.append(
+                format_html(
+                    '<tr class="{}">{}</tr>',
+                    "even" if index % 2 else "odd",
+                    mark_safe("".join(cells)),  # every cell escaped by format_html
+                )
+            )
+        return rows
+
+    def _cell(self, name: str, column: tables.Column, record: ScheduleItem):
+        if name == "budget":
+            return self.render_budget(record)
+        if name == "status":
+            return record.status
+        if name == "concerns":
+            return self.render_concerns(record)
+        if isinstance(column, PlanColumn):
+            return column.render(record)
+        return BoundRow(record, table=self).get_cell(name)  # any other column, the usual way
 
     def order_budget(self, queryset, is_descending):
         # Items without an amount go last either way, on SQLite and PostgreSQL alike.
