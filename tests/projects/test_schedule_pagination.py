@@ -236,3 +236,13 @@ def test_initiatives_are_paginated_too(viewer_client, source_data):
     assert pager_count(html) == "全120件中 101–120件"
     assert '<span class="disabled">次へ</span>' in html
     assert to_page(page_links(html), 2) and all("theme=" in x for x in to_page(page_links(html), 2))
+
+
+def test_filtering_again_keeps_the_sort_and_page_size_but_starts_at_page_one(viewer_client):
+    html = viewer_client.get("/schedule/?sort=-budget&per_page=100&page=3&q=QR").content.decode()
+    form = html.split('<form method="get" class="filters"', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="sort" value="-budget">' in form
+    assert '<input type="hidden" name="per_page" value="100">' in form
+    assert 'name="page"' not in form
+    plain = viewer_client.get("/schedule/initiatives/").content.decode()
+    assert 'type="hidden"' not in plain.split('class="filters"', 1)[1].split("</form>", 1)[0]
