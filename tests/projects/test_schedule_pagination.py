@@ -150,6 +150,8 @@ def test_sorting_again_goes_back_to_the_first_page(viewer_client, hundredfold):
         ("per_page=100000", MAX_PER_PAGE, 0),  # bounded
         ("per_page=0", PER_PAGE, 0),
         ("per_page=x", PER_PAGE, 0),
+        ("sort=junk&page=2", PER_PAGE, PER_PAGE),  # an unknown column: the printed order
+        ("sort=plan_2021&page=2", PER_PAGE, PER_PAGE),  # not sortable: likewise
     ],
 )
 def test_odd_page_parameters_give_a_sensible_page(viewer_client, hundredfold, query, rows, first):
