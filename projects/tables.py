@@ -1,4 +1,4 @@
-"""The schedule laid out like the printed 全体のスケジュール."""
+"""The schedule laid out like the printed 全体のスケジュール, and the lists shown a page at a time."""
 
 from __future__ import annotations
 
@@ -37,10 +37,10 @@ MAX_PER_PAGE = 200
 
 def _positive_int(value: str | None, default: int) -> int:
     try:
-        number = int(value)
+        parsed = int(value)
     except (TypeError, ValueError):
         return default
-    return number if number > 0 else default
+    return parsed if parsed > 0 else default
 
 
 def paginate(request, table: tables.Table, per_page: int = PER_PAGE) -> tables.Table:
