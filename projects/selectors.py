@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +30,18 @@ T = TypeVar("T")
 
 
 def schedule_items() -> QuerySet[ScheduleItem]:
-    """Items in printed order with everything a row shows, in a constant number of queries."""
+    """Items in printed order with everything a row shows, in a constant number of queries.
+
+    ``budget_total`` is a subquery, not a join with GROUP BY: counting the items, summing 計
+    over them and reading one page of them then never aggregate the whole table.
+    """
+    item_total = (
+        BudgetLine.objects.filter(item=OuterRef("pk"))
+        .order_by()
+        .values("item")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
     return (
         ScheduleItem.objects.select_related("category", "status", "included_in")
         .prefetch_related(
@@ -38,7 +49,7 @@ def schedule_items() -> QuerySet[ScheduleItem]:
             Prefetch("plans", queryset=FiscalYearPlan.objects.select_related("year")),
             "concerns",
         )
-        .annotate(budget_total=Sum("budget_lines__amount"))
+        .annotate(budget_total=Subquery(item_total))
         .order_by("category__order", "order", "pk")
     )
 

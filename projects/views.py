@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, render
-from django_tables2 import RequestConfig
+from django.urls import reverse
 from openpyxl import Workbook
 
 from core.history import AsOf, change_log
@@ -8,14 +8,33 @@ from core.spreadsheets import csv_response, xlsx_response
 
 from . import datasheet, selectors
 from .filters import InitiativeFilter, ScheduleItemFilter
-from .tables import InitiativeTable, ScheduleTable
+from .tables import InitiativeTable, ScheduleTable, paginate
 
 EXPORT_FORMATS = ("csv", "xlsx")
+HISTORY_SHOWN = 50  # newest changes listed on an item's or initiative's page
+PAGE_PARAMETERS = ("page", "per_page")
+
+
+def _latest_changes(histories, admin_history: str | bool) -> dict:
+    """The change log for a page: the newest HISTORY_SHOWN changes and how many there are.
+
+    ``admin_history``: the admin's history page, offered to editors when some are not shown.
+    """
+    changes = change_log(histories)
+    return {
+        "history": changes[:HISTORY_SHOWN],
+        "history_count": len(changes),
+        "history_url": admin_history,
+    }
 
 
 @permission_required("projects.view_scheduleitem", raise_exception=True)
 def schedule(request):
-    """全体のスケジュール: grouped by category, filterable, sortable, exportable."""
+    """全体のスケジュール: grouped by category, filterable, sortable, paginated, exportable.
+
+    Queries do not grow with the items: one page of rows is read (with its prefetches), the
+    count and 計 (over all the filtered items) are computed in the database.
+    """
     filterset = ScheduleItemFilter(request.GET or None, queryset=selectors.schedule_items())
     items = filterset.qs
     years = selectors.programme_years()
@@ -25,8 +44,10 @@ def schedule(request):
     filtered = filterset.is_bound and filterset.form.has_changed()
     figure = selectors.budget_total_figure(AsOf.today(), items if filtered else None)
     total = figure.value
-    table = ScheduleTable(items, years=years, budget_total=total)
-    RequestConfig(request, paginate=False).configure(table)
+    table = paginate(request, ScheduleTable(items, years=years, budget_total=total))
+    export_query = request.GET.copy()
+    for name in PAGE_PARAMETERS:
+        export_query.pop(name, None)
     return render(
         request,
         "projects/schedule.html",
@@ -36,7 +57,7 @@ def schedule(request):
             "budget_total": total,
             "figure": figure,
             "filtered": filtered,
-            "export_query": request.GET.urlencode(),
+            "export_query": export_query.urlencode(),
         },
     )
 
@@ -58,17 +79,18 @@ def _export_schedule(items, export):
 @permission_required("projects.view_scheduleitem", raise_exception=True)
 def item_detail(request, pk):
     item = get_object_or_404(selectors.schedule_items(), pk=pk)
-    history = change_log(selectors.item_histories(item.pk))
     years = selectors.programme_years()
     plans = {plan.year_id: plan for plan in item.plans.all()}
+    can_edit = request.user.has_perm("projects.change_scheduleitem")
+    admin_history = reverse("admin:projects_scheduleitem_history", args=[item.pk])
     return render(
         request,
         "projects/item_detail.html",
         {
             "item": item,
             "plans": [(year, plans.get(year.pk)) for year in years],
-            "history": history,
-            "can_edit": request.user.has_perm("projects.change_scheduleitem"),
+            **_latest_changes(selectors.item_histories(item.pk), can_edit and admin_history),
+            "can_edit": can_edit,
         },
     )
 
@@ -76,21 +98,23 @@ def item_detail(request, pk):
 @permission_required("projects.view_initiative", raise_exception=True)
 def initiatives(request):
     filterset = InitiativeFilter(request.GET or None, queryset=selectors.initiatives())
-    table = InitiativeTable(filterset.qs)
-    RequestConfig(request, paginate=False).configure(table)
+    table = paginate(request, InitiativeTable(filterset.qs))
     return render(request, "projects/initiatives.html", {"table": table, "filter": filterset})
 
 
 @permission_required("projects.view_initiative", raise_exception=True)
 def initiative_detail(request, pk):
     initiative = get_object_or_404(selectors.initiatives(), pk=pk)
-    history = change_log(selectors.initiative_histories(initiative.pk))
+    can_edit = request.user.has_perm("projects.change_initiative")
+    admin_history = reverse("admin:projects_initiative_history", args=[initiative.pk])
     return render(
         request,
         "projects/initiative_detail.html",
         {
             "initiative": initiative,
-            "history": history,
-            "can_edit": request.user.has_perm("projects.change_initiative"),
+            **_latest_changes(
+                selectors.initiative_histories(initiative.pk), can_edit and admin_history
+            ),
+            "can_edit": can_edit,
         },
     )
