@@ -24,7 +24,7 @@ import json
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -962,6 +962,22 @@ def apply_batch(
         batch.summary = _("適用：%(summary)s") % {"summary": result.summary}
         batch.save(update_fields=["applied_at", "summary"])
     return result
+
+
+def compare(before: Mapping[str, str] | None, after: Mapping[str, str] | None) -> list[FieldChange]:
+    """The columns whose shown value differs, in the order of ``after`` (then ``before``).
+
+    ``None`` for a row that is added (before) or removed (after): every non-empty column.
+    An importer shows a row as the sheet does (``{column: text}``) and records the result with
+    ``Result.change``; it never writes its own field-by-field comparison.
+    """
+    before, after = before or {}, after or {}
+    columns = dict.fromkeys([*after, *before])
+    return [
+        FieldChange(column, before.get(column, ""), after.get(column, ""))
+        for column in columns
+        if before.get(column, "") != after.get(column, "")
+    ]
 
 
 def encoding_loss(before: str, after: str) -> str:

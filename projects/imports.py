@@ -23,13 +23,13 @@ from dataimport.imports import (
     CHANGED,
     INVALID,
     Column,
-    FieldChange,
     Importer,
     ParsedTable,
     Result,
     Row,
     Writer,
     choice,
+    compare,
     display_lines,
     display_number,
     integer,
@@ -200,7 +200,7 @@ class ScheduleImporter(Importer):
         for entry in entries:
             self._describe(entry, plan_columns, result)
         for item in _removal_order(missing):
-            result.not_in_file(item.name, _removed_fields(item, self.years))
+            result.not_in_file(item.name, _removed_fields(item))
         result.plan = plan
 
     def _check_columns(self, sheet: ParsedTable, result: Result, plan_columns: dict) -> None:
@@ -450,48 +450,25 @@ class ScheduleImporter(Importer):
 
     def _describe(self, entry: Entry, plan_columns: dict[int, str], result: Result) -> None:
         item = entry.item
-        included_after = entry.included.name if entry.included else ""
-        if entry.kept_target is not None:
-            included_after = entry.kept_target.name
+        budget_width = max(len(entry.budgets), len(_amounts(item)) if item else 0)
+        after = _shown(
+            entry.name,
+            entry.category.name,
+            entry.status.name,
+            entry.order,
+            entry.budgets,
+            entry.kept_target.name if entry.kept_target else getattr(entry.included, "name", ""),
+            {plan_columns[year]: lines for year, lines in entry.plans.items()},
+            entry.concerns,
+            budget_width,
+        )
         if item is None:
-            fields = [
-                FieldChange(CATEGORY, "", entry.category.name),
-                FieldChange(STATUS, "", entry.status.name),
-                *_budget_changes([], entry.budgets),
-                FieldChange(INCLUDED_IN, "", included_after),
-                *(
-                    FieldChange(plan_columns[year], "", display_lines(lines))
-                    for year, lines in entry.plans.items()
-                ),
-                FieldChange(CONCERNS, "", display_lines(entry.concerns)),
-            ]
-            fields = [f for f in fields if f.after]
-            result.change(ADDED, entry.name, fields, entry.row.number)
-            return
-        fields = []
-        pairs = [
-            (NAME, item.name, entry.name),
-            (CATEGORY, item.category.name, entry.category.name),
-            (STATUS, item.status.name, entry.status.name),
-            (ORDER_LABEL, str(item.order), str(entry.order)),
-        ]
-        fields += [FieldChange(label, old, new) for label, old, new in pairs if old != new]
-        fields += _budget_changes([line.amount for line in item.budget_lines.all()], entry.budgets)
-        included_before = item.included_in.name if item.included_in else ""
-        if included_before != included_after:
-            fields.append(FieldChange(INCLUDED_IN, included_before, included_after))
-        current_plans = {plan.year.start_year: plan.lines for plan in item.plans.all()}
-        for year, lines in entry.plans.items():
-            before = current_plans.get(year, [])
-            if before != lines:
-                fields.append(
-                    FieldChange(plan_columns[year], display_lines(before), display_lines(lines))
-                )
-        concerns = [concern.text for concern in item.concerns.all()]
-        if concerns != entry.concerns:
-            fields.append(
-                FieldChange(CONCERNS, display_lines(concerns), display_lines(entry.concerns))
+            result.change(
+                ADDED, entry.name, compare(None, _identity_left_out(after)), entry.row.number
             )
+            return
+        before = _shown_item(item, budget_width, {year for year in entry.plans})
+        fields = compare(before, after)
         if fields:
             result.change(CHANGED, entry.name, fields, entry.row.number)
 
@@ -585,33 +562,47 @@ class ScheduleImporter(Importer):
             writer.delete(concern)
 
 
-def _budget_changes(before: list[int], after: list[int]) -> list[FieldChange]:
-    changes = []
-    for index in range(max(len(before), len(after))):
-        old = before[index] if index < len(before) else None
-        new = after[index] if index < len(after) else None
-        if old != new:
-            changes.append(
-                FieldChange(
-                    datasheet.budget_column(index + 1), display_number(old), display_number(new)
-                )
-            )
-    return changes
+def _amounts(item: ScheduleItem) -> list[int]:
+    return [line.amount for line in item.budget_lines.all()]
 
 
-def _removed_fields(item: ScheduleItem, years: dict[int, ProgrammeYear]) -> list[FieldChange]:
-    fields = [
-        FieldChange(CATEGORY, item.category.name, ""),
-        FieldChange(STATUS, item.status.name, ""),
-        *_budget_changes([line.amount for line in item.budget_lines.all()], []),
-        FieldChange(INCLUDED_IN, item.included_in.name if item.included_in else "", ""),
-        *(
-            FieldChange(datasheet.plan_column(plan.year.start_year), display_lines(plan.lines), "")
-            for plan in item.plans.all()
-        ),
-        FieldChange(CONCERNS, display_lines([c.text for c in item.concerns.all()]), ""),
-    ]
-    return [f for f in fields if f.before]
+def _shown(name, category, status, order, budgets, included, plans, concerns, width) -> dict:
+    """An item as its row in the data sheet shows it: {column: text}."""
+    shown = {NAME: name, CATEGORY: category, STATUS: status, ORDER_LABEL: str(order)}
+    for index in range(width):
+        amount = budgets[index] if index < len(budgets) else None
+        shown[datasheet.budget_column(index + 1)] = display_number(amount)
+    shown[INCLUDED_IN] = included
+    shown |= {column: display_lines(lines) for column, lines in plans.items()}
+    shown[CONCERNS] = display_lines(concerns)
+    return shown
+
+
+def _shown_item(item: ScheduleItem, width: int, years: set[int] | None = None) -> dict:
+    """A stored item as the sheet shows it; only the plans of ``years`` (None: all)."""
+    stored = {plan.year.start_year: plan.lines for plan in item.plans.all()}
+    shown_years = sorted(stored if years is None else years)
+    plans = {datasheet.plan_column(year): stored.get(year, []) for year in shown_years}
+    return _shown(
+        item.name,
+        item.category.name,
+        item.status.name,
+        item.order,
+        _amounts(item),
+        item.included_in.name if item.included_in else "",
+        plans,
+        [concern.text for concern in item.concerns.all()],
+        width,
+    )
+
+
+def _identity_left_out(shown: dict) -> dict:
+    """An added or removed item is named by its label; its order is not news."""
+    return {column: text for column, text in shown.items() if column not in (NAME, ORDER_LABEL)}
+
+
+def _removed_fields(item: ScheduleItem) -> list:
+    return compare(_identity_left_out(_shown_item(item, len(_amounts(item)))), None)
 
 
 def _removal_order(items: list[ScheduleItem]) -> list[ScheduleItem]:

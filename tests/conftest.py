@@ -43,6 +43,16 @@ def viewer_client(client, viewer):
 
 
 @pytest.fixture
+def editor_web(editor):
+    """The editor's own browser, beside the viewer's ``client`` (downloads, then uploads)."""
+    from django.test import Client
+
+    web = Client()
+    web.force_login(editor)
+    return web
+
+
+@pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
     return client

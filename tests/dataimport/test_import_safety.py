@@ -13,26 +13,12 @@ import zipfile
 
 import openpyxl
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from dataimport.imports import MAX_COLUMNS
 from dataimport.models import ImportBatch
-from projects.models import BudgetLine, Concern, FiscalYearPlan, ScheduleItem
-
-IMPORT_URL = "/admin/projects/scheduleitem/import/"
-HISTORIES = (ScheduleItem, BudgetLine, FiscalYearPlan, Concern)
-
-
-def history_count() -> int:
-    return sum(model.history.count() for model in HISTORIES)
-
-
-@pytest.fixture
-def editor_web(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
+from projects.models import BudgetLine, ScheduleItem
+from tests.projects.test_schedule_import import history_count
+from tests.projects.test_schedule_import import upload as schedule_upload
 
 
 @pytest.fixture
@@ -47,11 +33,7 @@ def xlsx_book(viewer_client, source_data):
 
 
 def upload(client, filename: str, content: bytes, query: str = ""):
-    response = client.post(IMPORT_URL, {"file": SimpleUploadedFile(filename, content)})
-    assert response.status_code == 302, response.content.decode()[:2000]
-    preview = client.get(response["Location"] + query)
-    assert preview.status_code == 200
-    return preview
+    return schedule_upload(client, filename, content, delete_missing="delete_missing" in query)
 
 
 def result_of(preview):

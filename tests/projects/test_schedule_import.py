@@ -89,14 +89,6 @@ class CsvSheet:
 
 
 @pytest.fixture
-def editor_web(editor):
-    """The editor's own browser (the viewer downloads with ``viewer_client``)."""
-    client = Client()
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def xlsx(viewer_client, source_data):
     response = viewer_client.get("/schedule/?export=xlsx")
     assert response.status_code == 200
