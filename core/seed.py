@@ -27,6 +27,7 @@ TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 # Documented in the README; usable only while DEBUG is on (seiyo_dx.auth refuses them otherwise).
 DEMO_PASSWORDS = {"editor": "seiyo-editor-2022", "viewer": "seiyo-viewer-2022"}
 DEMO_USERNAMES = frozenset(DEMO_PASSWORDS)
+DEMO_DISPLAY_NAMES = {"editor": "編集者", "viewer": "閲覧者"}  # デモ 編集者 / デモ 閲覧者
 
 
 def source_fixtures():
@@ -74,7 +75,12 @@ def ensure_demo_accounts() -> list[str]:
     for username in sorted(DEMO_USERNAMES):
         user, was_created = user_model.objects.get_or_create(
             username=username,
-            defaults={"is_staff": username == "editor", "last_name": "デモ"},
+            # Distinct names: the history says who did what.
+            defaults={
+                "is_staff": username == "editor",
+                "last_name": "デモ",
+                "first_name": DEMO_DISPLAY_NAMES[username],
+            },
         )
         if was_created:
             user.set_password(DEMO_PASSWORDS[username])

@@ -87,9 +87,13 @@ def _with_agenda_and_point_count() -> QuerySet[Meeting]:
 
 
 def last_meeting_on_or_before(day: dt.date) -> Meeting | None:
-    """The latest meeting held on or before ``day`` (one query), or None."""
+    """The latest meeting held on or before ``day``, with its points (two queries), or None."""
     return (
-        _with_agenda_and_point_count().filter(held_on__lte=day).order_by("-held_on", "-id").first()
+        _with_agenda_and_point_count()
+        .prefetch_related("points")
+        .filter(held_on__lte=day)
+        .order_by("-held_on", "-id")
+        .first()
     )
 
 

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -40,11 +41,19 @@ class ScheduleItemFilter(django_filters.FilterSet):
         return items_with_plan_in(queryset, value)
 
 
+class YesNoAll(forms.NullBooleanSelect):
+    """はい / いいえ / すべて: never Django's 「不明」 for "no condition"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", _("すべて")), ("true", _("はい")), ("false", _("いいえ"))]
+
+
 class InitiativeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("キーワード"), method="filter_text")
     theme = django_filters.ChoiceFilter(label=_("分野"), choices=[], empty_label=_("すべて"))
     open_milestones = django_filters.BooleanFilter(
-        label=_("未完了のマイルストーンあり"), method="filter_open"
+        label=_("未完了のマイルストーンあり"), method="filter_open", widget=YesNoAll()
     )
 
     class Meta:

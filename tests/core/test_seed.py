@@ -70,3 +70,14 @@ def test_seed_demo_refuses_accounts_when_debug_is_off(db, settings):
     with pytest.raises(CommandError):
         _seed_demo()
     assert not get_user_model().objects.filter(username__in=["editor", "viewer"]).exists()
+
+
+def test_the_two_demo_accounts_have_distinct_names(db):
+    from django.contrib.auth import get_user_model
+
+    from core.japanese import person_name
+    from core.seed import ensure_demo_accounts
+
+    ensure_demo_accounts()
+    names = {u.username: person_name(u) for u in get_user_model().objects.all()}
+    assert names == {"editor": "デモ 編集者", "viewer": "デモ 閲覧者"}

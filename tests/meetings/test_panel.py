@@ -68,11 +68,11 @@ def test_a_later_meeting_is_next(source_data):
 
 @pytest.mark.django_db
 def test_panel_context_takes_one_query_per_meeting(source_data, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # the last meeting, its points; the next meeting
         found = context()
-        # The agenda paper and the number of points come with the meeting.
+        # The agenda paper and the points come with the meeting.
         assert found["last"].agenda_paper.department == "政策企画部 政策推進課"
-        assert found["last"].point_count == 3
+        assert len(found["last"].points.all()) == found["last"].point_count == 3
 
 
 @pytest.mark.django_db
@@ -85,7 +85,9 @@ def test_panel_shows_the_last_meeting_with_result_points_and_download_link(sourc
     assert "令和4年11月1日" in shown
     assert "議員全員協議会室" in shown
     assert "報告を了承する" in shown
-    assert "3件" in shown
+    # The points themselves, not 「3件」.
+    assert "明浜支所、野村支所は先行して総合窓口の端末設定を行うこととする。" in shown
+    assert "看板の設置を検討することが必要。" in shown
     assert "予定されている会議はありません。" in shown
 
     links = {text(a): attr(a, "href") for a in by_tag(root, "a")}

@@ -56,3 +56,12 @@ def test_initiative_list_query_count_is_constant(
         ProgressNote.objects.create(initiative=initiative, noted_on="2022-12-01", text="メモ")
     with django_assert_max_num_queries(len(small.captured_queries)):
         viewer_client.get("/schedule/initiatives/")
+
+
+def test_a_yes_no_filter_offers_yes_no_and_all_never_unknown(viewer_client, source_data):
+    html = viewer_client.get("/schedule/initiatives/").content.decode()
+    select = html.split('name="open_milestones"', 1)[1].split("</select>", 1)[0]
+    assert [label for label in ("すべて", "はい", "いいえ") if label in select] == [
+        "すべて", "はい", "いいえ",
+    ]  # fmt: skip
+    assert "不明" not in select
