@@ -97,8 +97,9 @@ def test_csv_export_is_utf8_with_bom_and_neutralises_formulas(viewer_client, sou
     response = viewer_client.get("/schedule/?export=csv")
     assert response["Content-Type"].startswith("text/csv")
     assert "filename*=UTF-8''%E5%85%A8%E4%BD%93" in response["Content-Disposition"]
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    content = response.getvalue()  # streamed: read once
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0] == [
         "項目ID", "区分", "項目", "状況", "予算額計（千円）", "予算額1（千円）", "予算額2（千円）",
         "予算を含む項目", "令和3年度の計画", "令和4年度の計画", "令和5年度の計画", "懸案など", "基準日",
