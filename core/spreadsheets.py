@@ -29,7 +29,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMAT = '#,##0;"△"#,##0;0'
 DATE_FORMAT = "yyyy-mm-dd"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_CHUNK_ROWS = 500  # rows per chunk of a streamed CSV
+CSV_CHUNK_CHARS = 8_192  # characters of CSV per streamed chunk
 
 # Shared by every data sheet: created once, never per cell.
 HEADER_FONT = Font(bold=True)
@@ -64,7 +64,16 @@ def write_cell(ws, row: int, column: int, value: object, number_format: str | No
 
 
 def data_cell(ws, value: object):
-    """A detached cell for ``ws.append`` (write-only or normal sheets): typed, shared styles."""
+    """A value for ``ws.append`` (write-only or normal sheets), typed, with shared styles.
+
+    Plain text and empty cells go as they are (openpyxl stores them as text); numbers, dates,
+    multi-line and formula-like text become detached cells: appending a cell costs openpyxl
+    far more than appending a value, so only the cells that need a format or a type get one.
+    """
+    if value is None or (
+        isinstance(value, str) and "\n" not in value and not value.startswith("=")
+    ):
+        return value
     cell = _typed(WriteOnlyCell(ws, value), value)
     if isinstance(value, str) and "\n" in value:
         cell.alignment = WRAPPED
@@ -81,24 +90,30 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
+class _Line:
+    """A file for ``csv.writer`` that hands each written line back instead of keeping it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
 def csv_chunks(
-    header: Sequence[str], rows: Iterable[Sequence], chunk_rows: int = CSV_CHUNK_ROWS
+    header: Sequence[str], rows: Iterable[Sequence], chunk_chars: int | None = None
 ) -> Iterator[bytes]:
-    """UTF-8 with BOM first, CRLF, formula-like text prefixed with ', some rows per chunk."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    yield buffer.getvalue().encode("utf-8-sig")
-    buffer.seek(0)
-    buffer.truncate()
-    for count, row in enumerate(rows, start=1):
-        writer.writerow([csv_safe(value) for value in row])
-        if count % chunk_rows == 0:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue().encode("utf-8")
+    """UTF-8 with BOM first, CRLF, formula-like text prefixed with ', about 8 KB a chunk."""
+    chunk_chars = chunk_chars or CSV_CHUNK_CHARS
+    writer = csv.writer(_Line(), lineterminator="\r\n")
+    yield writer.writerow(header).encode("utf-8-sig")
+    lines, size = [], 0
+    for row in rows:
+        line = writer.writerow([csv_safe(value) for value in row])
+        lines.append(line)
+        size += len(line)
+        if size >= chunk_chars:
+            yield "".join(lines).encode("utf-8")
+            lines, size = [], 0
+    if lines:
+        yield "".join(lines).encode("utf-8")
 
 
 def csv_response(

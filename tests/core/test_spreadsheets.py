@@ -146,8 +146,8 @@ def test_many_merged_form_cells_stay_fast_and_correct():
 
 
 def test_csv_chunks_have_one_bom_crlf_and_neutralised_formulas():
-    chunks = list(csv_chunks(["名前", "額"], ([f"=項目{n}", n] for n in range(5)), chunk_rows=2))
-    assert len(chunks) == 4  # header, then 2 + 2 + 1 rows
+    chunks = list(csv_chunks(["名前", "額"], ([f"=項目{n}", n] for n in range(5)), chunk_chars=18))
+    assert len(chunks) == 4  # header, then 2 + 2 + 1 rows (9 characters a row)
     content = b"".join(chunks)
     assert content.startswith(b"\xef\xbb\xbf") and content.count(b"\xef\xbb\xbf") == 1
     assert content.decode("utf-8-sig").split("\r\n") == [
