@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import MergedCell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
@@ -237,15 +237,22 @@ def form_style(
     return name
 
 
-def merge(ws, cell_range: str) -> None:
-    """``ws.merge_cells`` without its check of the new range against every merged range.
+def merge(ws, cell_range: str) -> MergedCellRange:
+    """``ws.merge_cells`` for form cells, without what makes a long form slow.
 
-    That check makes a long form quadratic (6,000 merged ranges took 40 s); forms never merge
-    a range twice, and the rest (merged cells made, borders kept) is openpyxl's own.
+    openpyxl checks a new range against every merged range (quadratic: 6,000 merged ranges
+    took 40 s) and then copies the top-left cell's borders and protection to every cell of
+    the range (a new Border per edge cell). Forms never merge a range twice, and
+    ``form_cell`` gives every cell of a bordered range its style itself; so the range is
+    registered and its other cells become merged cells, as openpyxl does, and nothing more.
     """
     merged = MergedCellRange(ws, cell_range)
     ws.merged_cells.ranges.add(merged)
-    ws._clean_merge_range(merged)
+    cells = merged.cells
+    next(cells)  # the top-left cell keeps the value
+    for row, column in cells:
+        ws._cells[row, column] = MergedCell(ws, row=row, column=column)
+    return merged
 
 
 def form_cell(
@@ -275,15 +282,17 @@ def form_cell(
         border=border,
         wrap=wrap,
     )
-    first = cell_range.split(":")[0]
-    if ":" in cell_range:
-        merge(ws, cell_range)
-    cell = ws[first]
+    if ":" not in cell_range:
+        cell = ws[cell_range]
+        cell.style = style
+        return write_cell(ws, cell.row, cell.column, value, number_format)
+    merged = merge(ws, cell_range)
+    cell = ws.cell(row=merged.min_row, column=merged.min_col)
     cell.style = style
     write_cell(ws, cell.row, cell.column, value, number_format)
-    if border and ":" in cell_range:
-        for row_cells in ws[cell_range]:
-            for part in row_cells:
-                if part is not cell:
-                    part.style = style
+    if border:
+        cells = merged.cells
+        next(cells)
+        for row, column in cells:
+            ws.cell(row=row, column=column).style = style
     return cell
