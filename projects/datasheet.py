@@ -163,6 +163,14 @@ def export(items: QuerySet[ScheduleItem], day: dt.date) -> tuple[list[str], Iter
     return columns(years, width), _export_rows(shown, years, width, day)
 
 
+class ScheduleChanged(Exception):
+    """An item got more budget lines than the export's header has columns, mid-export.
+
+    Its row would not fit the header (the amounts would shift into other columns), so the
+    export stops rather than write it; downloading again gives the new, wider header.
+    """
+
+
 class Parts:
     """The parts of the items (budget lines, plans, concerns), read alongside the items.
 
@@ -229,6 +237,8 @@ def _export_rows(shown: QuerySet, years: list[int], width: int, day: dt.date) ->
                 ]
             key = (category_order, order, pk)
             lines, plans, concerns = (part.of(key) for part in parts)
+            if len(lines) > width:  # a budget line was added since the header was made
+                raise ScheduleChanged(name)
             yield row(
                 id=pk,
                 category=category,

@@ -228,3 +228,12 @@ def test_parts_are_merged_by_the_items_order_and_strays_are_skipped():
     assert parts.of((2, 0, 5)) == [(30,)]
     assert parts.of((3, 0, 1)) == []
     parts.close()
+
+
+def test_an_item_that_outgrows_the_header_mid_export_stops_it(source_data):
+    header, body = datasheet.export(selectors.schedule_items(), dt.date(2022, 11, 1))
+    assert header.count("予算額2（千円）") == 1 and "予算額3（千円）" not in header
+    item = ScheduleItem.objects.get(name="キャッシュレス")
+    BudgetLine.objects.bulk_create(BudgetLine(item=item, amount=n, order=n) for n in (1, 2))
+    with pytest.raises(datasheet.ScheduleChanged, match="キャッシュレス"):
+        list(body)
