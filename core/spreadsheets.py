@@ -29,7 +29,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMAT = '#,##0;"△"#,##0;0'
 DATE_FORMAT = "yyyy-mm-dd"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_CHUNK_CHARS = 8_192  # characters of CSV per streamed chunk
+CSV_CHUNK_CHARS = 4_096  # characters of CSV per streamed chunk
 
 # Shared by every data sheet: created once, never per cell.
 HEADER_FONT = Font(bold=True)
@@ -100,7 +100,7 @@ class _Line:
 def csv_chunks(
     header: Sequence[str], rows: Iterable[Sequence], chunk_chars: int | None = None
 ) -> Iterator[bytes]:
-    """UTF-8 with BOM first, CRLF, formula-like text prefixed with ', about 8 KB a chunk."""
+    """UTF-8 with BOM first, CRLF, formula-like text prefixed with ', about 4 KB a chunk."""
     chunk_chars = chunk_chars or CSV_CHUNK_CHARS
     writer = csv.writer(_Line(), lineterminator="\r\n")
     yield writer.writerow(header).encode("utf-8-sig")

@@ -138,7 +138,7 @@ def write_table(ws, header: list[str], body) -> None:
 
 # --- The page's export: the items the filter selects, as they stand now, streamed -----------
 
-CHUNK_SIZE = 100  # rows fetched at a time from each query while the export is written
+CHUNK_SIZE = 75  # rows fetched at a time from each query while the export is written
 ITEM_ORDER = ("category__order", "order", "pk")  # the printed order (``schedule_items``)
 PART_ORDER = ("item__category__order", "item__order", "item_id")  # parts in their items' order
 
