@@ -4,7 +4,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from core.history import AsOf, change_log
-from core.spreadsheets import csv_response, xlsx_response
+from core.spreadsheets import csv_response, xlsx_file_response
 
 from . import datasheet, selectors
 from .filters import InitiativeFilter, ScheduleItemFilter
@@ -63,17 +63,19 @@ def schedule(request):
 
 
 def _export_schedule(items, export):
-    """The data sheet (the same columns the import reads) of the items shown, as of today."""
-    snapshot = selectors.schedule_snapshot(AsOf.today())
-    shown = set(items.values_list("pk", flat=True))
-    rows = [item for item in snapshot.items if item.id in shown]
-    header, body = datasheet.header(snapshot, rows), datasheet.rows(snapshot, rows)
-    filename = f"全体のスケジュール_{AsOf.today().label}"
+    """The data sheet (the same columns the import reads) of the items shown, as of today.
+
+    Filtered in the database and written as the rows arrive: CSV streamed, .xlsx in
+    write-only mode into a temporary file that is then served in blocks.
+    """
+    today = AsOf.today()
+    header, body = datasheet.export(items, today.day)
+    filename = f"全体のスケジュール_{today.label}"
     if export == "csv":
         return csv_response(f"{filename}.csv", header, body)
-    workbook = Workbook()
-    datasheet.write(workbook.active, snapshot, rows)
-    return xlsx_response(workbook, f"{filename}.xlsx")
+    workbook = Workbook(write_only=True)
+    datasheet.write_table(workbook.create_sheet(datasheet.SHEET_TITLE), header, body)
+    return xlsx_file_response(workbook, f"{filename}.xlsx")
 
 
 @permission_required("projects.view_scheduleitem", raise_exception=True)

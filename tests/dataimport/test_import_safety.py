@@ -24,12 +24,14 @@ from tests.projects.test_schedule_import import upload as schedule_upload
 @pytest.fixture
 def csv_text(viewer_client, source_data) -> str:
     """The schedule's CSV as downloaded (UTF-8 with BOM, CRLF), as text."""
-    return viewer_client.get("/schedule/?export=csv").content.decode("utf-8-sig")
+    return viewer_client.get("/schedule/?export=csv").getvalue().decode("utf-8-sig")
 
 
 @pytest.fixture
 def xlsx_book(viewer_client, source_data):
-    return openpyxl.load_workbook(io.BytesIO(viewer_client.get("/schedule/?export=xlsx").content))
+    return openpyxl.load_workbook(
+        io.BytesIO(viewer_client.get("/schedule/?export=xlsx").getvalue())
+    )
 
 
 def upload(client, filename: str, content: bytes, query: str = ""):
@@ -124,7 +126,7 @@ def test_a_header_only_file_deletes_nothing_by_default(csv_text, editor_web):
 
 def test_a_filtered_download_uploaded_back_deletes_nothing(viewer_client, source_data, editor_web):
     category = ScheduleItem.objects.get(name="書類整理").category_id
-    content = viewer_client.get(f"/schedule/?category={category}&export=xlsx").content
+    content = viewer_client.get(f"/schedule/?category={category}&export=xlsx").getvalue()
     book = openpyxl.load_workbook(io.BytesIO(content))
     ws = book.active
     ws.cell(row_of(ws, "書類整理"), 4).value = "完了"
@@ -235,7 +237,7 @@ def test_a_character_cp932_cannot_hold_is_reported_as_an_encoding_loss(
     source_data, viewer_client, editor_web
 ):
     ScheduleItem.objects.filter(name="書類整理").update(name="𠮷田さんの書類整理")
-    text = viewer_client.get("/schedule/?export=csv").content.decode("utf-8-sig")
+    text = viewer_client.get("/schedule/?export=csv").getvalue().decode("utf-8-sig")
     content = text.encode("cp932", errors="replace")  # what Excel's "CSV (コンマ区切り)" does
     assert "?田さんの書類整理".encode("cp932") in content
     preview = upload(editor_web, "sjis.csv", content)

@@ -92,14 +92,14 @@ class CsvSheet:
 def xlsx(viewer_client, source_data):
     response = viewer_client.get("/schedule/?export=xlsx")
     assert response.status_code == 200
-    return Workbook(response.content)
+    return Workbook(response.getvalue())
 
 
 @pytest.fixture
 def sheet(viewer_client, source_data):
     response = viewer_client.get("/schedule/?export=csv")
     assert response.status_code == 200
-    return CsvSheet(response.content)
+    return CsvSheet(response.getvalue())
 
 
 def upload(client, filename: str, content: bytes, *, delete_missing: bool = False):
@@ -417,7 +417,7 @@ def test_full_width_digits_separators_and_extra_columns(sheet, editor_web):
 def test_formula_like_text_survives_the_csv_round_trip(source_data, viewer_client, editor_web):
     item = ScheduleItem.objects.get(name="遠隔面談・相談")
     Concern.objects.create(item=item, text="=SUM(A1)は数式ではない", order=1)
-    sheet = CsvSheet(viewer_client.get("/schedule/?export=csv").content)
+    sheet = CsvSheet(viewer_client.get("/schedule/?export=csv").getvalue())
     assert sheet.row_of("遠隔面談・相談")[sheet.index("懸案など")] == "'=SUM(A1)は数式ではない"
     preview = upload(editor_web, "s.csv", sheet.bytes())
     assert errors(preview) == [] and changes(preview) == []

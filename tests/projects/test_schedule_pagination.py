@@ -164,7 +164,7 @@ def test_exports_ignore_the_page(viewer_client, hundredfold):
     html = viewer_client.get("/schedule/?q=QR&page=2&per_page=20").content.decode()
     assert "?q=QR&amp;export=csv" in html
     response = viewer_client.get("/schedule/?q=QR&page=2&per_page=20&export=csv")
-    assert response.content.decode("utf-8-sig").count("キャッシュレス") == 100
+    assert response.getvalue().decode("utf-8-sig").count("キャッシュレス") == 100
 
 
 def test_an_empty_result_has_no_pager(viewer_client, hundredfold):
