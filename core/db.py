@@ -7,11 +7,14 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import Model
 
+from .history import historical_model
+
 
 def history_model(model: type[Model]) -> type[Model] | None:
     """The django-simple-history model of ``model``, if it keeps a history."""
-    manager = getattr(model._meta, "simple_history_manager_attribute", None)
-    return getattr(model, manager).model if manager else None
+    if getattr(model._meta, "simple_history_manager_attribute", None) is None:
+        return None
+    return historical_model(model)
 
 
 def tables_of(models: Iterable[type[Model]]) -> list[str]:

@@ -160,6 +160,16 @@ class ProgrammeHistory(HistoricalRecords):
         return meta
 
 
+def historical_model(model: type[Model]) -> type[Model]:
+    """The historical model of ``model`` (``model.history.model`` builds a manager class on
+    every access, a millisecond or two; this reads the descriptor instead)."""
+    attribute = model._meta.simple_history_manager_attribute
+    for klass in model.__mro__:
+        if attribute in klass.__dict__:
+            return klass.__dict__[attribute].model
+    raise LookupError(f"{model._meta.label} keeps no history")
+
+
 AS_OF_METHODS = ("distinct_on", "skip_scan")
 
 
@@ -177,7 +187,7 @@ def latest_records(model: type[Model], when: datetime, method: str | None = None
       object's newest record up to ``when``: two index lookups per object, whatever the
       length of its history.
     """
-    historical = model.history.model
+    historical = historical_model(model)
     connection = connections[router.db_for_read(historical)]
     if method is None:
         method = "distinct_on" if connection.vendor == "postgresql" else "skip_scan"
@@ -229,7 +239,7 @@ def as_of(model: type[Model], when: datetime | None, *, method: str | None = Non
     """
     if when is None:
         return model._default_manager.all()
-    historical = model.history.model
+    historical = historical_model(model)
     return historical._default_manager.filter(
         history_id__in=latest_records(model, when, method)
     ).exclude(history_type="-")

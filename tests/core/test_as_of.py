@@ -9,7 +9,14 @@ from django.db import connection, models
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.test.utils import CaptureQueriesContext
 
-from core.history import AsOf, ProgrammeHistory, as_of, as_of_index_fields, end_of_day
+from core.history import (
+    AsOf,
+    ProgrammeHistory,
+    as_of,
+    as_of_index_fields,
+    end_of_day,
+    historical_model,
+)
 from projects import selectors
 from projects.models import BudgetLine, Category, Concern, ScheduleItem, Status
 
@@ -105,6 +112,11 @@ def test_as_of_picks_the_latest_record_of_each_object(categories, method, when, 
     expected = sorted((categories[key], name) for key, name in names.items())
     assert rows(as_of(Category, when, method=method), "id", "name") == expected
     assert rows(old_as_of(Category, when), "id", "name") == expected
+
+
+def test_historical_model_is_the_history_managers_model():
+    for model in (Category, ScheduleItem, BudgetLine):
+        assert historical_model(model) is model.history.model
 
 
 def test_as_of_none_is_the_live_table(categories):
