@@ -45,7 +45,7 @@ def old_as_of(model, when):
 def methods():
     """Every way ``as_of`` can pick the records on this database (None: the default)."""
     if connection.vendor == "postgresql":
-        return [None, "distinct_on", "skip_scan"]
+        return [None, "step_down", "skip_scan", "distinct_on"]
     return [None, "skip_scan"]
 
 
