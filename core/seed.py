@@ -19,6 +19,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
 
+from .db import analyze
 from .roles import EDITORS, VIEWERS, sync_roles
 
 FIXTURE_DIR = settings.BASE_DIR / "fixtures"
@@ -37,8 +38,12 @@ def source_fixtures():
 
 @transaction.atomic
 def load_source_data() -> list[str]:
-    """Load every app's source fixture not yet loaded; returns the names loaded."""
+    """Load every app's source fixture not yet loaded; returns the names loaded.
+
+    The loaded tables and their histories are analysed afterwards (``core.db.analyze``).
+    """
     loaded = []
+    models = set()
     for fixture in source_fixtures():
         path = FIXTURE_DIR / fixture.filename
         rows = json.loads(path.read_text(encoding="utf-8"))
@@ -48,6 +53,8 @@ def load_source_data() -> list[str]:
         call_command("loaddata", str(path), verbosity=0)
         _start_history(rows, dt.date.fromisoformat(fixture.recorded_on), fixture.reason)
         loaded.append(fixture.filename)
+        models.update(apps.get_model(row["model"]) for row in rows)
+    analyze(sorted(models, key=lambda model: model._meta.label))
     return loaded
 
 

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from core.db import analyze
 from core.history import FieldChange
 from core.japanese import number as format_number
 from core.spreadsheets import FORMULA_TRIGGERS
@@ -623,8 +624,10 @@ class Writer:
         self.reason = reason
         self.saved = 0
         self.deleted = 0
+        self.models = set()  # written to: their statistics are refreshed after the apply
 
     def _mark(self, instance) -> None:
+        self.models.add(type(instance))
         instance._change_reason = self.reason
         if self.user is not None:
             instance._history_user = self.user
@@ -961,6 +964,7 @@ def apply_batch(
         batch.applied_at = timezone.now()
         batch.summary = _("適用：%(summary)s") % {"summary": result.summary}
         batch.save(update_fields=["applied_at", "summary"])
+    analyze(writer.models)
     return result
 
 

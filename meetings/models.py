@@ -3,8 +3,8 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import ProgrammeHistory
 from core.japanese import wareki
 
 
@@ -28,7 +28,7 @@ class Meeting(models.Model):
     result = models.CharField(_("会議結果"), max_length=20, choices=MeetingResult.choices)
     reported_on = models.DateField(_("報告日"), null=True, blank=True)
     remarks = models.TextField(_("備考"), blank=True)
-    history = HistoricalRecords()
+    history = ProgrammeHistory()
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -55,7 +55,7 @@ class MeetingPoint(models.Model):
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
     text = models.TextField(_("内容"))
     reply = models.TextField(_("回答"), blank=True)
-    history = HistoricalRecords()
+    history = ProgrammeHistory()
 
     class Meta:
         ordering = ["order", "id"]
@@ -88,7 +88,7 @@ class AgendaPaper(models.Model):
     related_laws = models.TextField(_("関係法令等"), blank=True)
     related_sections = models.TextField(_("関係課"), blank=True)
     other = models.TextField(_("その他"), blank=True)
-    history = HistoricalRecords()
+    history = ProgrammeHistory()
 
     class Meta:
         verbose_name = _("重要計画付議(報告)書")

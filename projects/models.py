@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import ProgrammeHistory
 from core.japanese import fiscal_year_bounds, fiscal_year_label
 
 
@@ -17,7 +17,7 @@ class Category(models.Model):
 
     name = models.CharField(_("区分"), max_length=50, unique=True)
     order = models.PositiveSmallIntegerField(_("表示順"), unique=True)
-    history = HistoricalRecords()
+    history = ProgrammeHistory()
 
     class Meta:
         ordering = ["order"]
@@ -36,7 +36,7 @@ class Status(models.Model):
     is_complete = models.BooleanField(
         _("完了を表す"), default=False, help_text=_("この状況の項目を完了済みとして数えます。")
     )
-    history = HistoricalRecords()
+    history = ProgrammeHistory()
 
     class Meta:
         ordering = ["order", "name"]
@@ -55,7 +55,7 @@ class ProgrammeYear(models.Model):
         unique=True,
         help_text=_("令和4年度なら 2022。"),
     )
-    history = HistoricalRecords()
+    history = ProgrammeHistory()
 
     class Meta:
         ordering = ["start_year"]
@@ -97,7 +97,7 @@ class ScheduleItem(models.Model):
         related_name="includes",
         help_text=_("予算が他の項目に含まれる場合に選びます（例：「オンライン窓口を含む」）。"),
     )
-    history = HistoricalRecords()
+    history = ProgrammeHistory()
 
     class Meta:
         ordering = ["category__order", "order", "id"]
@@ -148,7 +148,7 @@ class BudgetLine(models.Model):
     amount = models.BigIntegerField(_("予算額（千円）"))
     label = models.CharField(_("内訳"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
-    history = HistoricalRecords()
+    history = ProgrammeHistory()
 
     class Meta:
         ordering = ["order", "id"]
@@ -185,7 +185,7 @@ class FiscalYearPlan(models.Model):
         ProgrammeYear, verbose_name=_("年度"), on_delete=models.PROTECT, related_name="plans"
     )
     content = models.TextField(_("計画"), help_text=_("1行に1項目を書きます。"))
-    history = HistoricalRecords()
+    history = ProgrammeHistory()
 
     class Meta:
         ordering = ["year__start_year"]
@@ -225,7 +225,7 @@ class Concern(models.Model):
     )
     text = models.CharField(_("懸案"), max_length=200)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
-    history = HistoricalRecords()
+    history = ProgrammeHistory()
 
     class Meta:
         ordering = ["order", "id"]
@@ -244,7 +244,7 @@ class Initiative(models.Model):
     partner = models.CharField(_("連携先"), max_length=200, blank=True)
     summary = models.TextField(_("概要"), blank=True)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
-    history = HistoricalRecords()
+    history = ProgrammeHistory()
 
     class Meta:
         ordering = ["order", "id"]
@@ -267,7 +267,7 @@ class Milestone(models.Model):
     due_on = models.DateField(_("予定日"), help_text=_("月単位の予定は、その月の1日とします。"))
     title = models.CharField(_("内容"), max_length=200)
     done = models.BooleanField(_("完了"), default=False)
-    history = HistoricalRecords()
+    history = ProgrammeHistory()
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -286,7 +286,7 @@ class ProgressNote(models.Model):
     )
     noted_on = models.DateField(_("記録日"))
     text = models.TextField(_("内容"))
-    history = HistoricalRecords()
+    history = ProgrammeHistory()
 
     class Meta:
         ordering = ["-noted_on", "-id"]
