@@ -41,23 +41,35 @@ def _window(history: QuerySet, start: datetime, end: datetime | None) -> QuerySe
 
 
 def changed_groups(
-    histories: Iterable[tuple[QuerySet, str]], start: datetime, end: datetime | None
-) -> list[tuple[object, datetime]]:
-    """What changed in the window, newest first: (group, time of its last change).
+    histories: Iterable[tuple[QuerySet, str]],
+    start: datetime,
+    end: datetime | None,
+    limit: int | None = None,
+) -> tuple[list[object], int]:
+    """What changed in the window: the ``limit`` most recently changed groups (all with None),
+    newest first, and how many groups changed in all.
 
-    Each history comes with the field naming its group ("id" for the thing itself,
-    "item_id" for its parts). One aggregate query per history; nothing is diffed here.
+    Each history comes with the field naming its group ("id" for the thing itself, "item_id"
+    for its parts). Two queries whatever the size: the count and the first groups are found in
+    the database (a UNION of each table's latest change per group); nothing is diffed here.
     """
-    latest: dict[object, datetime] = {}
+    windows = []
     for history, group_field in histories:
         window = history.filter(history_date__gt=start)
         if end is not None:
             window = window.filter(history_date__lte=end)
-        rows = window.order_by().values_list(group_field).annotate(last=Max("history_date"))
-        for group, last in rows:
-            if group not in latest or last > latest[group]:
-                latest[group] = last
-    return sorted(latest.items(), key=lambda pair: pair[1], reverse=True)
+        windows.append(window.order_by().values_list(group_field, flat=True).distinct())
+    first, *rest = windows
+    total = first.union(*rest).count() if rest else first.count()
+    latest = [
+        window.values_list(group_field).annotate(last=Max("history_date"))
+        for window, (_history, group_field) in zip(windows, histories, strict=True)
+    ]
+    ranked = latest[0].union(*latest[1:], all=True).order_by("-last")
+    if limit is not None:
+        ranked = ranked[: limit * len(latest)]  # a group is at most once per table
+    groups = list(dict.fromkeys(group for group, _last in ranked))
+    return groups[:limit], total
 
 
 def changes_between(

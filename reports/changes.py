@@ -92,8 +92,7 @@ class ChangeSource:
         first, and how many things changed in all. Constant queries; only the things shown
         are diffed."""
         histories = self.histories()
-        changed = changed_groups(histories, start, end)
-        things = [thing for thing, _when in changed[:limit]]
+        things, total = changed_groups(histories, start, end, limit)
         fields = {history.model: field for history, field in histories}
 
         def group_of(record):
@@ -110,7 +109,7 @@ class ChangeSource:
         for change in changes:
             label = labels.get(change.group, str(change.group))
             groups.setdefault(change.group, ChangeGroup(label)).changes.append(change)
-        return list(groups.values()), len(changed)
+        return list(groups.values()), total
 
 
 change_sources: Registry[ChangeSource] = Registry("changes since the previous meeting")
