@@ -19,16 +19,23 @@ class Era:
     name: str
     letter: str
     starts: dt.date
+    first_year: int | None = None  # the Western year of its 元年, when not that of ``starts``
+
+    @property
+    def year_one(self) -> int:
+        return self.first_year or self.starts.year
 
 
-# Newest first. Meiji is counted from the adoption of the solar calendar (1873-01-01).
+# Newest first. Meiji dates are printed from the adoption of the solar calendar (1873-01-01,
+# 明治6年); its years are still counted from 1868 (明治元年).
 ERAS = (
     Era("令和", "R", dt.date(2019, 5, 1)),
     Era("平成", "H", dt.date(1989, 1, 8)),
     Era("昭和", "S", dt.date(1926, 12, 25)),
     Era("大正", "T", dt.date(1912, 7, 30)),
-    Era("明治", "M", dt.date(1873, 1, 1)),
+    Era("明治", "M", dt.date(1873, 1, 1), first_year=1868),
 )
+FIRST_PRINTABLE_DAY = ERAS[-1].starts
 
 
 def era_of(day: dt.date) -> tuple[Era, int]:
@@ -37,7 +44,7 @@ def era_of(day: dt.date) -> tuple[Era, int]:
         day = day.date()
     for era in ERAS:
         if day >= era.starts:
-            return era, day.year - era.starts.year + 1
+            return era, day.year - era.year_one + 1
     raise ValueError(f"{day} is before the eras this module knows")
 
 

@@ -24,11 +24,17 @@ class MeetingsConfig(ProgrammeAppConfig):
         navigation.register(NavItem("meetings", _("会議"), "meetings:list", 30))
         date_shortcuts.register(
             DateShortcut(
-                key="meetings", label=_("会議の日付"), dates=selectors.meeting_dates, order=10
+                key="meetings",
+                label=_("会議の日付"),
+                dates=selectors.meeting_dates,
+                order=10,
+                permission="meetings.view_meeting",
             )
         )
         register_panel(MeetingPanel)
         register_sheet(MeetingReportSheet)
         register_sheet(AgendaPaperSheet)
         register_change_source(MeetingChanges)
-        baselines.register(BaselineSource("meetings", previous_meeting))
+        baselines.register(
+            BaselineSource("meetings", previous_meeting, permission="meetings.view_meeting")
+        )

@@ -60,7 +60,7 @@ def plan_year(header: str) -> int | None:
     match = re.fullmatch(r"(令和|平成|昭和)(元|\d+)年度(?:\((\d{4})年度\))?の計画", text)
     if match:
         era = next(era for era in ERAS if era.name == match[1])
-        return era.starts.year + (1 if match[2] == "元" else int(match[2])) - 1
+        return era.year_one + (1 if match[2] == "元" else int(match[2])) - 1
     match = re.fullmatch(r"(\d{4})年度の計画", text)
     return int(match[1]) if match else None
 

@@ -41,6 +41,10 @@ class BaselineSource:
     key: str
     find: Callable[[dt.date], Baseline | None]  # the last one on or before a day
     order: int = 100
+    permission: str = ""  # a baseline names a meeting: only for who may see meetings
+
+    def visible_to(self, user) -> bool:
+        return not self.permission or user is None or user.has_perm(self.permission)
 
 
 baselines: Registry[BaselineSource] = Registry("comparison baselines")
@@ -137,14 +141,17 @@ class Comparison:
 
     baseline: Baseline | None
     areas: list[AreaChanges]
+    available: bool = True  # False: the user may see no baseline (no section at all)
 
     @property
     def count(self) -> int:
         return sum(area.total for area in self.areas)
 
 
-def baseline_for(day: dt.date) -> Baseline | None:
+def baseline_for(day: dt.date, user=None) -> Baseline | None:
     for source in baselines:
+        if not source.visible_to(user):
+            continue
         found = source.find(day)
         if found is not None:
             return found
@@ -159,7 +166,9 @@ def comparison(as_of: AsOf, user=None, limit: int | None = None) -> Comparison:
 
 
 def _compare(as_of: AsOf, user, limit: int | None) -> Comparison:
-    baseline = baseline_for(as_of.day)
+    if not any(source.visible_to(user) for source in baselines):
+        return Comparison(None, [], available=False)
+    baseline = baseline_for(as_of.day, user)
     if baseline is None:
         return Comparison(None, [])
     end = as_of.moment

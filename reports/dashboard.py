@@ -54,6 +54,10 @@ class DateShortcut:
     label: str
     dates: Callable[[], list[tuple[dt.date, str]]]
     order: int = 100
+    permission: str = ""  # the dates name meetings: only for who may see them
+
+    def visible_to(self, user) -> bool:
+        return not self.permission or user.has_perm(self.permission)
 
 
 date_shortcuts: Registry[DateShortcut] = Registry("as-of date shortcuts")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.history import AsOf
+from core.japanese import FIRST_PRINTABLE_DAY, wareki
 from core.spreadsheets import xlsx_response
 
 from .changes import GROUPS_SHOWN, comparison
@@ -24,6 +25,8 @@ from .workbook import (
     workbook_filename,
 )
 
+LAST_DAY = dt.date(2100, 12, 31)  # the programme years end there too
+
 
 def parse_as_of(request) -> AsOf:
     """?as_of=YYYY-MM-DD, today by default; a bad date falls back to today with a message."""
@@ -31,13 +34,24 @@ def parse_as_of(request) -> AsOf:
     if not raw:
         return AsOf.today()
     try:
-        return AsOf(dt.date.fromisoformat(raw))
+        day = dt.date.fromisoformat(raw)
     except ValueError:
         messages.error(
             request,
             _("日付「%(value)s」は読み取れません。本日の時点で表示します。") % {"value": raw},
         )
         return AsOf.today()
+    if not FIRST_PRINTABLE_DAY <= day <= LAST_DAY:
+        messages.error(
+            request,
+            _(
+                "日付「%(value)s」は表示できる範囲（%(first)s〜%(last)s）の外です。"
+                "本日の時点で表示します。"
+            )
+            % {"value": raw, "first": wareki(FIRST_PRINTABLE_DAY), "last": wareki(LAST_DAY)},
+        )
+        return AsOf.today()
+    return AsOf(day)
 
 
 @require_GET
@@ -57,7 +71,9 @@ def home(request):
             }
         )
     shortcuts = [
-        {"label": shortcut.label, "dates": shortcut.dates()} for shortcut in date_shortcuts
+        {"label": shortcut.label, "dates": shortcut.dates()}
+        for shortcut in date_shortcuts
+        if shortcut.visible_to(request.user)
     ]
     return render(
         request,

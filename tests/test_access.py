@@ -114,3 +114,9 @@ def test_demo_account_can_log_in_when_debug_is_on(client, demo_viewer, settings)
     response, logged_in = _log_in(client, "viewer", "seiyo-viewer-2022")
     assert logged_in
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("url", ["/", "/schedule/", "/schedule/?export=csv", "/workbook/"])
+def test_pages_and_downloads_with_data_are_never_cached(viewer_client, source_data, url):
+    cache_control = viewer_client.get(url)["Cache-Control"]
+    assert "private" in cache_control and "no-store" in cache_control

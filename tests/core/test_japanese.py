@@ -79,3 +79,9 @@ def test_aware_datetimes_are_shown_as_tokyo_dates():
     assert filters.wareki_datetime(just_after_midnight_in_tokyo) == "令和4年11月1日 00:30"
     new_fiscal_year_in_tokyo = dt.datetime(2023, 3, 31, 15, 0, tzinfo=dt.UTC)
     assert filters.nendo(new_fiscal_year_in_tokyo) == "令和5年度"
+
+
+def test_meiji_years_are_counted_from_1868():
+    assert japanese.wareki(dt.date(1873, 1, 1)) == "明治6年1月1日"
+    assert japanese.wareki(dt.date(1912, 7, 29)) == "明治45年7月29日"
+    assert japanese.wareki(dt.date(1912, 7, 30)) == "大正元年7月30日"

@@ -175,3 +175,20 @@ def test_the_budget_total_shows_the_date_of_its_newest_data(viewer_client, sourc
     later = viewer_client.get("/?as_of=2023-06-01").content.decode()
     block = later.split('id="figure-schedule.budget_total"', 1)[1].split("</details>", 1)[0]
     assert "データ更新日：令和4年3月14日" in block and "（365日より古いデータです）" in block
+
+
+@pytest.mark.parametrize("day", ["1872-12-31", "0001-01-01", "2101-01-01", "9999-12-31"])
+def test_a_date_the_era_cannot_print_falls_back_to_today_with_a_message(
+    viewer_client, source_data, day
+):
+    response = viewer_client.get(f"/?as_of={day}")
+    assert response.status_code == 200
+    assert f"日付「{day}」は表示できる範囲（明治6年1月1日〜令和82年12月31日）の外です" in (
+        response.content.decode()
+    )
+    assert viewer_client.get(f"/workbook/?as_of={day}").status_code == 200
+
+
+def test_a_meeting_given_as_a_non_ascii_digit_is_refused_not_a_crash(viewer_client, source_data):
+    response = viewer_client.get("/workbook/?meeting=²")
+    assert response.status_code == 400

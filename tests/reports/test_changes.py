@@ -104,3 +104,13 @@ def test_the_dashboard_diffs_only_the_items_it_shows_in_constant_queries(
         section = changes_section(viewer_client)
     assert section.count('class="change-target"') == 10 + 1  # ten items and the meeting
     assert "ほか31件" in section  # 41 items changed, ten shown
+
+
+def test_without_the_meeting_role_no_meeting_title_or_date_shows(client, source_data):
+    """A user who may read the schedule but not the meetings sees no meeting's name or date."""
+    user = get_user_model().objects.create_user("yotei")
+    user.user_permissions.add(Permission.objects.get(codename="view_scheduleitem"))
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    assert "新しい生活様式" not in html and "令和4年11月1日" not in html
+    assert 'id="changes"' not in html and "会議の日付" not in html
