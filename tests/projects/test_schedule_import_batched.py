@@ -6,6 +6,7 @@ the same upload applied with it and with the batching ``Writer`` must leave the 
 """
 
 import csv
+import gc
 import io
 
 import pytest
@@ -305,6 +306,7 @@ def test_an_integrity_error_in_the_middle_writes_nothing(
     assert sorted(BudgetLine.objects.values_list("pk", "item_id", "amount")) == lines_before
     batch.refresh_from_db()
     assert batch.applied_at is None
+    assert gc.isenabled()  # paused during the apply, back after a refusal too
 
     monkeypatch.setattr(ScheduleImporter, "_write_plans", staticmethod(original))
     apply(editor, batch, delete_missing=True)  # the same upload applies once the fault is gone
