@@ -33,6 +33,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connections, models, router, transaction
 from django.db.models.deletion import Collector
+from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -535,7 +536,7 @@ class Writer:
 
     ``save``/``delete`` queue an instance; ``flush`` writes the queue per model with
     ``bulk_create``, one ``UPDATE … CASE`` and one ``DELETE`` per batch, each followed by one
-    bulk insert of its historical records (``bulk_history_create``; for '-' the same rows made
+    bulk insert of its historical records (the rows ``bulk_history_create`` makes; for '-' made
     from the instances before they go): the type ('+', '~', '-'), the user, the reason
     "Excel取込：<file>" and the values, as ``instance.save()``/``delete()`` would have recorded
     them (one ``history_date`` per flush). Like ``save()``, it does not call ``clean()``: the
@@ -683,11 +684,14 @@ class Writer:
         self.deleted += len(instances)
 
     def _record(self, model, instances: list, history_type: str, when) -> None:
+        """One historical record per instance, as the ORM's signals would have made it."""
         manager = getattr(model, "history", None)
         if manager is None or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
             return
-        if history_type == "-":
-            historical = manager.model
+        historical = manager.model
+        if _plain_history(historical):
+            self._insert_history(historical, instances, history_type, when)
+        elif history_type == "-":
             rows = []
             for instance in instances:
                 row = historical(
@@ -709,6 +713,76 @@ class Writer:
                 default_change_reason=self.reason,
                 default_date=when,
             )
+
+    def _insert_history(self, historical, instances: list, history_type: str, when) -> None:
+        """The rows ``bulk_history_create`` makes (same values: the instance's fields, its
+        ``_history_user`` or the request's user, its ``_change_reason``, the date), inserted as
+        plain rows: making 20,000 historical model instances and compiling their insert took
+        about a third of the writing."""
+        using = router.db_for_write(historical)
+        connection = connections[using]
+        meta = historical._meta
+        tracked = [meta.get_field(f.name) for f in historical.tracked_fields]
+        date_field = meta.get_field("history_date")
+        when_value = date_field.get_db_prep_save(when, connection)
+        columns = [
+            *(f.column for f in tracked),
+            "history_date",
+            meta.get_field("history_user").column,
+            "history_change_reason",
+            "history_type",
+        ]
+        rows = []
+        for instance in instances:
+            user = historical.get_default_history_user(instance)
+            date = getattr(instance, "_history_date", None)
+            rows.append(
+                [
+                    *(
+                        f.get_db_prep_save(getattr(instance, f.attname), connection)
+                        for f in tracked
+                    ),
+                    when_value if date is None else date_field.get_db_prep_save(date, connection),
+                    None if user is None else user.pk,
+                    get_change_reason_from_object(instance) or self.reason,
+                    history_type,
+                ]
+            )
+        quote = connection.ops.quote_name
+        size = self.batch_size
+        if connection.features.max_query_params:
+            size = max(1, min(size, connection.features.max_query_params // len(columns)))
+        row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        head = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "
+        )
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), size):
+                batch = rows[start : start + size]
+                cursor.execute(
+                    head + ", ".join([row_sql] * len(batch)),
+                    [value for row in batch for value in row],
+                )
+
+
+def _plain_history(historical) -> bool:
+    """A historical model with an automatic id and only the usual fields (no custom history
+    fields, no history_relation, no many-to-many): its rows can be inserted as plain rows."""
+    meta = historical._meta
+    if not isinstance(meta.pk, AutoFieldMixin):  # a UUID history_id needs its default
+        return False
+    usual = {f.name for f in historical.tracked_fields} | {
+        "history_date",
+        "history_user",
+        "history_change_reason",
+        "history_type",
+    }
+    fields = {f.name for f in meta.concrete_fields if not f.primary_key}
+    return (
+        fields == usual
+        and not hasattr(historical, "history_relation")
+        and not getattr(historical, "_history_m2m_fields", None)
+    )
 
 
 def _overrides(instance, method: str) -> bool:

@@ -12,6 +12,7 @@ import io
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from core.history import change_log
 from dataimport import imports
@@ -190,7 +191,17 @@ def applied_with(monkeypatch, writer_class, editor, content: bytes):
         }
         with monkeypatch.context() as patch:
             patch.setattr(imports, "Writer", writer_class)
+            started = timezone.now()
             result = apply(editor, stage(editor, content), delete_missing=True)
+            finished = timezone.now()
+        dates = [
+            date
+            for model in HISTORIES
+            for date in model.history.filter(history_id__gt=marks[model.__name__]).values_list(
+                "history_date", flat=True
+            )
+        ]
+        assert dates and all(started <= date <= finished for date in dates)
         touched = [
             "キャッシュレス決済",
             "テレワーク環境",
