@@ -749,15 +749,37 @@ class Writer:
                 ]
             )
         quote = connection.ops.quote_name
-        sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        head = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "
         )
+        row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        # Statements of HISTORY_ROWS rows each, run by executemany: short enough for psycopg to
+        # parse their placeholders once (it does so in Python: a VALUES of 500 rows cost the
+        # PostgreSQL apply about a second), long enough to spare the server a statement a row.
+        size = HISTORY_ROWS
+        if connection.features.max_query_params:
+            size = max(1, min(size, connection.features.max_query_params // len(columns)))
+        groups = [rows[start : start + size] for start in range(0, len(rows), size)]
+        whole = [group for group in groups if len(group) == size]
+        per_call = max(1, self.batch_size // size)
         with connection.cursor() as cursor:
-            for start in range(0, len(rows), self.batch_size):
-                # One short statement for many rows: psycopg parses a statement's placeholders
-                # in Python, a multi-row VALUES of 4,500 of them each time.
-                cursor.executemany(sql, rows[start : start + self.batch_size])
+            for start in range(0, len(whole), per_call):
+                cursor.executemany(
+                    head + ", ".join([row_sql] * size),
+                    [
+                        [value for row in group for value in row]
+                        for group in whole[start : start + per_call]
+                    ],
+                )
+            if groups and len(groups[-1]) < size:
+                rest = groups[-1]
+                cursor.execute(
+                    head + ", ".join([row_sql] * len(rest)),
+                    [value for row in rest for value in row],
+                )
+
+
+HISTORY_ROWS = 50  # rows per statement of historical records (fewer under SQLite's 999 parameters)
 
 
 def _plain_history(historical) -> bool:

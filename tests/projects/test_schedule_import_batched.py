@@ -356,9 +356,17 @@ def apply_queries(viewer_client, editor, count: int) -> tuple[int, int]:
     assert changed == count
     batch = stage(editor, sheet.bytes())
     preview = prepare_batch(ScheduleImporter(), batch)
+    mark = BudgetLine.history.order_by("-history_id").values_list("history_id", flat=True)[0]
     with CaptureQueriesContext(connection) as queries:
         result = apply_batch(ScheduleImporter(), batch, editor, preview.digest)
     assert result.count("変更") == count
+    recorded = BudgetLine.history.filter(history_id__gt=mark).values_list(
+        "id", "amount", "history_type", "history_user", "history_change_reason"
+    )
+    live = BudgetLine.objects.filter(item__name__startswith="追加項目").values_list("id", "amount")
+    assert sorted(recorded) == sorted(
+        (pk, amount, "~", editor.pk, "Excel取込：一括.csv") for pk, amount in live
+    )
     reads = sum(1 for q in queries.captured_queries if q["sql"].startswith("SELECT"))
     return len(queries), reads
 
