@@ -475,7 +475,16 @@ class ScheduleImporter(Importer):
     # --- Writing -------------------------------------------------------------------------------
 
     def write(self, plan: SchedulePlan, writer: Writer) -> None:
+        """Items first (renames one by one in their safe order, the rest in batches), then
+        their budget lines, plans and concerns, then the removals; see ``Writer``.
+
+        What is written, and so recorded, is what saving row by row wrote: a new item included
+        in a new item of an earlier row is created with its inclusion (after that item: new
+        items are created in waves), one included in a later row's new item gets it in a
+        second save."""
         deferred = []
+        waves: list[list[Entry]] = []  # new items, by how many new items they wait for
+        wave_of: dict[int, int] = {}
         for entry in plan.entries:
             item = entry.item or ScheduleItem()
             target = entry.included
@@ -485,20 +494,42 @@ class ScheduleImporter(Importer):
                 "status_id": entry.status.pk,
                 "order": entry.order,
             }
+            wave = 0
             if target is None:
                 values["included_in_id"] = entry.kept_target.pk if entry.kept_target else None
-            elif target.instance is not None or target.item is not None:
-                values["included_in_id"] = (target.instance or target.item).pk
+            elif target.item is not None:
+                values["included_in_id"] = target.item.pk
+            elif target.instance is not None:  # a new item of an earlier row: its pk comes
+                wave = wave_of[id(target)] + 1  # with its wave
             else:
-                deferred.append(entry)  # included in a new item not created yet
-            if item.pk is None or any(getattr(item, k) != v for k, v in values.items()):
+                deferred.append(entry)  # included in a new item of a later row
+            entry.instance = item
+            if item.pk is None:
                 for attribute, value in values.items():
                     setattr(item, attribute, value)
-                writer.save(item)
-            entry.instance = item
+                wave_of[id(entry)] = wave
+                if wave == len(waves):
+                    waves.append([])
+                waves[wave].append(entry)
+            elif any(getattr(item, k) != v for k, v in values.items()):
+                renamed = item.name != entry.name
+                for attribute, value in values.items():
+                    setattr(item, attribute, value)
+                if renamed:
+                    # One UPDATE each, in ``_renaming_order``: no rename meets a name in use.
+                    writer.save_now(item)
+                else:
+                    writer.save(item)
+        for wave, entries in enumerate(waves):
+            writer.flush()  # the pks of the items these are included in
+            for entry in entries:
+                if wave:
+                    entry.instance.included_in_id = entry.included.instance.pk
+                writer.save(entry.instance)
+        writer.flush()  # the new items' pks, for the rows that point at them
         for entry in deferred:
             entry.instance.included_in_id = entry.included.instance.pk
-            writer.save(entry.instance)
+            writer.save(entry.instance, fields=["included_in"])
         for entry in plan.entries:
             self._write_budgets(entry, writer)
             self._write_plans(entry, plan.years, writer)
@@ -506,7 +537,8 @@ class ScheduleImporter(Importer):
         for item in plan.removals:
             for part in [*item.budget_lines.all(), *item.plans.all(), *item.concerns.all()]:
                 writer.delete(part)
-            writer.delete(item)
+        writer.flush()  # the parts before their items
+        _delete_items(plan.removals, writer)
 
     @staticmethod
     def _write_budgets(entry: Entry, writer: Writer) -> None:
@@ -517,7 +549,7 @@ class ScheduleImporter(Importer):
                 line = lines[position]
                 if line.amount != amount:
                     line.amount = amount
-                    writer.save(line)
+                    writer.save(line, fields=["amount"])
             else:
                 line = BudgetLine(item=entry.instance, amount=amount, order=last_order + 1)
                 writer.save(line)
@@ -540,7 +572,7 @@ class ScheduleImporter(Importer):
                 )
             elif plan is not None and plan.lines != lines:
                 plan.content = "\n".join(lines)
-                writer.save(plan)
+                writer.save(plan, fields=["content"])
 
     @staticmethod
     def _write_concerns(entry: Entry, writer: Writer) -> None:
@@ -557,7 +589,7 @@ class ScheduleImporter(Importer):
             unused.remove(concern)
             if concern.order != position:
                 concern.order = position
-                writer.save(concern)
+                writer.save(concern, fields=["order"])
         for concern in unused:
             writer.delete(concern)
 
@@ -618,3 +650,16 @@ def _removal_order(items: list[ScheduleItem]) -> list[ScheduleItem]:
             pending.remove(item)
         ordered.extend(ready)
     return ordered
+
+
+def _delete_items(items: list[ScheduleItem], writer: Writer) -> None:
+    """Delete items in ``_removal_order``, flushing before an item that one queued for deletion
+    is included in (``included_in`` is PROTECT: the includer must be gone first)."""
+    included: set[int] = set()
+    for item in items:
+        if item.pk in included:
+            writer.flush()
+            included = set()
+        writer.delete(item)
+        if item.included_in_id is not None:
+            included.add(item.included_in_id)
