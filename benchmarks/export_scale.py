@@ -13,10 +13,8 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -117,21 +115,15 @@ def main() -> None:
     parser.add_argument("--workbook-runs", type=int, default=1, help="runs of the workbook")
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="seiyo-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seiyo_dx.settings_test")
-    import django
+    from bench_django import start_django
 
-    django.setup()
+    start_django()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
     from generate import multiply_schedule
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     results = {}
     for scale in (1, args.scale):
         call_command("flush", interactive=False, verbosity=0)

@@ -25,7 +25,6 @@ import io
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -44,22 +43,15 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="profile one preview and apply")
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="seiyo-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seiyo_dx.settings_test")
-    import django
+    from bench_django import start_django
 
-    django.setup()
+    start_django()
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
-    from django.test.utils import setup_test_environment
     from generate import multiply_schedule
 
     from core.seed import load_source_data
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     user, _ = get_user_model().objects.get_or_create(
         username="bench", defaults={"is_staff": True, "is_superuser": True}
     )

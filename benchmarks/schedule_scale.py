@@ -6,10 +6,8 @@ Prints, per page: rows, queries and the median of five runs in milliseconds.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -23,21 +21,14 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=100, help="copies of the printed schedule")
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="seiyo-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seiyo_dx.settings_test")
-    import django
+    from bench_django import start_django
 
-    django.setup()
-    from django.core.management import call_command
+    start_django()
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
     from generate import multiply_schedule
-
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    from django.contrib.auth import get_user_model
 
     from core.roles import VIEWERS, sync_roles
 
