@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.db import connections, models, router
-from django.db.models import F, Model, QuerySet
+from django.db.models import F, Model, QuerySet, Subquery
 from django.db.models.expressions import Expression, RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -305,6 +305,16 @@ def as_of(model: type[Model], when: datetime | None, *, method: str | None = Non
     else:
         records = records.filter(history_id__in=latest)
     return records.exclude(history_type="-")
+
+
+def latest_value(model: type[Model], when: datetime | None, field: str, **match) -> Subquery:
+    """A field of the row that ``match`` finds (with ``OuterRef``s), as it stood at ``when``
+    (the live table for None): a correlated lookup down the history index, for the few rows a
+    page shows beside an as-of read (a name, a plan) — no second as-of read of the table."""
+    if when is None:
+        return Subquery(model._default_manager.filter(**match).values(field)[:1])
+    records = model.history.model.objects.filter(history_date__lte=when, **match)
+    return Subquery(records.order_by("-history_date", "-history_id").values(field)[:1])
 
 
 def end_of_day(day: dt.date) -> datetime:

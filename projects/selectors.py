@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Window,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -308,8 +319,8 @@ def programme_years_as_of(as_of: AsOf) -> list[int]:
 def open_items_of_fiscal_year(as_of: AsOf, limit: int) -> FirstEntries[OpenItem]:
     """Items with a plan for the 年度 of the date whose status is not yet a completed one.
 
-    The first ``limit`` in printed order and the count, both from the database (three queries
-    whatever the number of items).
+    The first ``limit`` in printed order with their plans, and how many there are in all
+    (a window count), in one query beside the statuses' names.
     """
     when = as_of.moment
     years = history.as_of(ProgrammeYear, when).filter(start_year=as_of.fiscal_year).values("id")
@@ -318,16 +329,20 @@ def open_items_of_fiscal_year(as_of: AsOf, limit: int) -> FirstEntries[OpenItem]
     items = history.as_of(ScheduleItem, when).filter(
         id__in=plans.values("item_id"), status_id__in=open_statuses.values("id")
     )
-    statuses = dict(history.as_of(Status, when).values_list("id", "name"))
+    plan = history.latest_value(
+        FiscalYearPlan, when, "content", item_id=OuterRef("id"), year_id__in=years
+    )
     first = list(
-        items.order_by("category_id", "order", "id").values_list("id", "name", "status_id")[:limit]
+        items.order_by("category_id", "order", "id")
+        .annotate(plan=plan, total=Window(Count("id")))
+        .values_list("name", "status_id", "plan", "total")[:limit]
     )
-    contents = dict(
-        plans.filter(item_id__in=[pk for pk, _n, _s in first]).values_list("item_id", "content")
-    )
+    if not first:
+        return FirstEntries([], 0)
+    statuses = dict(history.as_of(Status, when).values_list("id", "name"))
     return FirstEntries(
-        [OpenItem(name, statuses[status], plan_lines(contents[pk])) for pk, name, status in first],
-        items.count(),
+        [OpenItem(name, statuses[status], plan_lines(plan)) for name, status, plan, _t in first],
+        first[0][3],
     )
 
 
@@ -338,10 +353,16 @@ class ItemConcern:
 
 
 def concerns_as_of(as_of: AsOf, limit: int) -> FirstEntries[ItemConcern]:
-    """Concerns of the items that existed then: the first ``limit`` and the count (SQL)."""
+    """Concerns of the items that existed then: the first ``limit`` with their items' names
+    and how many there are in all (a window count), in one query."""
     when = as_of.moment
     items = history.as_of(ScheduleItem, when)
     concerns = history.as_of(Concern, when).filter(item_id__in=items.values("id"))
-    first = list(concerns.order_by("item_id", "order", "id").values_list("item_id", "text")[:limit])
-    names = dict(items.filter(id__in={pk for pk, _t in first}).values_list("id", "name"))
-    return FirstEntries([ItemConcern(names[pk], text) for pk, text in first], concerns.count())
+    name = history.latest_value(ScheduleItem, when, "name", id=OuterRef("item_id"))
+    first = list(
+        concerns.order_by("item_id", "order", "id")
+        .annotate(item_name=name, total=Window(Count("id")))
+        .values_list("item_name", "text", "total")[:limit]
+    )
+    total = first[0][2] if first else 0
+    return FirstEntries([ItemConcern(item, text) for item, text, _t in first], total)
