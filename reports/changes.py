@@ -91,7 +91,7 @@ class ChangeSource:
 
     def groups(
         self, start: dt.datetime, end: dt.datetime | None, limit: int | None = None
-    ) -> tuple[list[ChangeGroup], int]:
+    ) -> tuple[list[ChangeGroup], int | None]:
         """The changes of the ``limit`` most recently changed things (all with None), newest
         first, and how many things changed in all. Constant queries; only the things shown
         are diffed."""
@@ -128,11 +128,15 @@ def register_change_source(cls: type[ChangeSource]) -> type[ChangeSource]:
 class AreaChanges:
     source: ChangeSource
     groups: list[ChangeGroup]
-    total: int  # things changed in all (``groups`` may hold only the first of them)
+    total: int | None  # things changed in all (None: too many to count for a dashboard)
 
     @property
-    def more(self) -> int:
-        return self.total - len(self.groups)
+    def more(self) -> int | None:
+        return None if self.total is None else self.total - len(self.groups)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.groups) or bool(self.total)
 
 
 @dataclass
@@ -144,8 +148,8 @@ class Comparison:
     available: bool = True  # False: the user may see no baseline (no section at all)
 
     @property
-    def count(self) -> int:
-        return sum(area.total for area in self.areas)
+    def changed(self) -> bool:
+        return any(area.changed for area in self.areas)
 
 
 def baseline_for(day: dt.date, user=None) -> Baseline | None:

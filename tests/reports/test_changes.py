@@ -114,3 +114,15 @@ def test_without_the_meeting_role_no_meeting_title_or_date_shows(client, source_
     html = client.get("/").content.decode()
     assert "新しい生活様式" not in html and "令和4年11月1日" not in html
     assert 'id="changes"' not in html and "会議の日付" not in html
+
+
+def test_past_what_a_dashboard_counts_quickly_it_says_many(viewer_client, edited, monkeypatch):
+    """The dashboard reads the newest records only; a long window is "many", not a slow count
+    (the workbook still lists and counts everything)."""
+    import core.comparison
+
+    monkeypatch.setattr(core.comparison, "EXACT_COUNT_UP_TO", 0)
+    section = changes_section(viewer_client)
+    assert "全体のスケジュール（多数）" in section
+    assert '<span class="change-target">キャッシュレス</span>' in section
+    assert "予算額（千円）</span>：8,800 → 9,000" in section
