@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.db import connections, models, router
-from django.db.models import F, Model, QuerySet, Subquery
+from django.db.models import F, Model, QuerySet
 from django.db.models.expressions import Expression, RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -307,14 +307,20 @@ def as_of(model: type[Model], when: datetime | None, *, method: str | None = Non
     return records.exclude(history_type="-")
 
 
-def latest_value(model: type[Model], when: datetime | None, field: str, **match) -> Subquery:
-    """A field of the row that ``match`` finds (with ``OuterRef``s), as it stood at ``when``
-    (the live table for None): a correlated lookup down the history index, for the few rows a
-    page shows beside an as-of read (a name, a plan) — no second as-of read of the table."""
+def latest_values(
+    model: type[Model], when: datetime | None, keys, field: str, key: str = "id", **match
+) -> dict:
+    """``field`` of the rows whose ``key`` is in ``keys`` (and that ``match``), as they stood at
+    ``when`` (the live table for None): for the few rows a page shows beside an as-of read (a
+    name, a plan), read down the history index without a second as-of read of the table."""
     if when is None:
-        return Subquery(model._default_manager.filter(**match).values(field)[:1])
-    records = model.history.model.objects.filter(history_date__lte=when, **match)
-    return Subquery(records.order_by("-history_date", "-history_id").values(field)[:1])
+        rows = model._default_manager.filter(**{f"{key}__in": keys}, **match)
+        return dict(rows.values_list(key, field))
+    records = model.history.model.objects.filter(
+        history_date__lte=when, **{f"{key}__in": keys}, **match
+    )
+    ordered = records.order_by("history_date", "history_id").values_list(key, field)
+    return dict(ordered)  # each key's latest record comes last
 
 
 def end_of_day(day: dt.date) -> datetime:

@@ -319,8 +319,8 @@ def programme_years_as_of(as_of: AsOf) -> list[int]:
 def open_items_of_fiscal_year(as_of: AsOf, limit: int) -> FirstEntries[OpenItem]:
     """Items with a plan for the 年度 of the date whose status is not yet a completed one.
 
-    The first ``limit`` in printed order with their plans, and how many there are in all
-    (a window count), in one query beside the statuses' names.
+    The first ``limit`` in printed order and how many there are in all (a window count) in
+    one query, then those items' plans and the statuses' names.
     """
     when = as_of.moment
     years = history.as_of(ProgrammeYear, when).filter(start_year=as_of.fiscal_year).values("id")
@@ -329,19 +329,23 @@ def open_items_of_fiscal_year(as_of: AsOf, limit: int) -> FirstEntries[OpenItem]
     items = history.as_of(ScheduleItem, when).filter(
         id__in=plans.values("item_id"), status_id__in=open_statuses.values("id")
     )
-    plan = history.latest_value(
-        FiscalYearPlan, when, "content", item_id=OuterRef("id"), year_id__in=years
-    )
     first = list(
         items.order_by("category_id", "order", "id")
-        .annotate(plan=plan, total=Window(Count("id")))
-        .values_list("name", "status_id", "plan", "total")[:limit]
+        .annotate(total=Window(Count("id")))
+        .values_list("id", "name", "status_id", "total")[:limit]
     )
     if not first:
         return FirstEntries([], 0)
+    ids = [pk for pk, _n, _s, _t in first]
+    plans = history.latest_values(
+        FiscalYearPlan, when, ids, "content", key="item_id", year_id__in=years
+    )
     statuses = dict(history.as_of(Status, when).values_list("id", "name"))
     return FirstEntries(
-        [OpenItem(name, statuses[status], plan_lines(plan)) for name, status, plan, _t in first],
+        [
+            OpenItem(name, statuses[status], plan_lines(plans.get(pk, "")))
+            for pk, name, status, _t in first
+        ],
         first[0][3],
     )
 
@@ -353,16 +357,17 @@ class ItemConcern:
 
 
 def concerns_as_of(as_of: AsOf, limit: int) -> FirstEntries[ItemConcern]:
-    """Concerns of the items that existed then: the first ``limit`` with their items' names
-    and how many there are in all (a window count), in one query."""
+    """Concerns of the items that existed then: the first ``limit`` and how many there are in
+    all (a window count) in one query, then those items' names."""
     when = as_of.moment
     items = history.as_of(ScheduleItem, when)
     concerns = history.as_of(Concern, when).filter(item_id__in=items.values("id"))
-    name = history.latest_value(ScheduleItem, when, "name", id=OuterRef("item_id"))
     first = list(
         concerns.order_by("item_id", "order", "id")
-        .annotate(item_name=name, total=Window(Count("id")))
-        .values_list("item_name", "text", "total")[:limit]
+        .annotate(total=Window(Count("id")))
+        .values_list("item_id", "text", "total")[:limit]
     )
-    total = first[0][2] if first else 0
-    return FirstEntries([ItemConcern(item, text) for item, text, _t in first], total)
+    if not first:
+        return FirstEntries([], 0)
+    names = history.latest_values(ScheduleItem, when, {pk for pk, _t, _n in first}, "name")
+    return FirstEntries([ItemConcern(names[pk], text) for pk, text, _n in first], first[0][2])
