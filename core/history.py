@@ -47,8 +47,17 @@ class Change:
     kind: str = "~"  # "+" added, "~" changed, "-" deleted
 
 
+# Fields that only put rows in their printed order: not news in a log a clerk reads (a move
+# within a category changes the order of several rows; the papers never mention it).
+INTERNAL_FIELDS = frozenset({"order"})
+
+
 def _tracked_fields(model: type[Model]):
-    return [f for f in model._meta.concrete_fields if not f.primary_key]
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.name not in INTERNAL_FIELDS
+    ]
 
 
 def _display(value, f, names: dict) -> str:

@@ -180,3 +180,19 @@ def test_the_admin_greets_by_family_name_first_and_keeps_japanese_lowercase(
     html = editor_client.get("/admin/projects/scheduleitem/").content.decode()
     assert "ようこそ <strong>田中 花子</strong> さん。" in html
     assert "css/admin.css" in html
+
+
+def test_the_history_leaves_out_the_display_order(source_data, editor):
+    """表示順 only orders rows on a page: a change of it alone is not an entry of the log."""
+    from core.history import change_log
+    from projects import selectors
+    from projects.models import ScheduleItem
+
+    item = ScheduleItem.objects.get(name="キャッシュレス")
+    before = change_log(selectors.item_histories(item.pk))
+    item.order += 5
+    item._history_user = editor
+    item.save()
+    after = change_log(selectors.item_histories(item.pk))
+    assert len(after) == len(before)
+    assert all(f.label != "区分内の表示順" for change in after for f in change.fields)

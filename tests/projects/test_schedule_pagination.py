@@ -211,12 +211,12 @@ def test_plan_cells_are_in_their_years_on_a_later_page(viewer_client, hundredfol
 def test_item_page_lists_the_newest_changes_and_says_how_many(editor_client, source_data):
     item = ScheduleItem.objects.get(name="テレワーク環境")
     for n in range(60):
-        item.order = 200 + n
+        item.name = f"テレワーク環境{n:02}"
         item.save()
     html = editor_client.get(f"/schedule/items/{item.pk}/").content.decode()
     table = html.split('class="data changes"', 1)[1].split("</table>", 1)[0]
     assert table.count("<tr>") - 1 == 50  # header row + the newest 50
-    assert "259" in table and "200 → 201" not in table
+    assert "テレワーク環境59" in table and "テレワーク環境00 → テレワーク環境01" not in table
     assert re.search(r"全\d+件のうち、新しい50件を表示しています。", html)
     assert f"/admin/projects/scheduleitem/{item.pk}/history/" in html
 
