@@ -35,10 +35,13 @@ class ProgrammeAppConfig(AppConfig):
 
 
 class CoreConfig(AppConfig):
+    default = True  # the module also defines ProgrammeAppConfig: say which one is core's
     name = "core"
     verbose_name = _("西予市DX推進")
 
     def ready(self):
         from .roles import sync_roles
+        from .validators import guard_text_fields
 
         post_migrate.connect(sync_roles, dispatch_uid="core.sync_roles")
+        guard_text_fields()

@@ -21,6 +21,7 @@ from urllib.parse import quote
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import MergedCell, WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
@@ -34,6 +35,14 @@ CSV_CHUNK_CHARS = 4_096  # characters of CSV per streamed chunk
 # Shared by every data sheet: created once, never per cell.
 HEADER_FONT = Font(bold=True)
 WRAPPED = Alignment(wrap_text=True, vertical="top")
+
+
+def xlsx_text(value: object) -> object:
+    """Text an .xlsx can hold: a control character already stored (from before it was refused)
+    shows as U+FFFD instead of making the whole file unwritable."""
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return value
 
 
 def is_formula_like(value: object) -> bool:
@@ -59,6 +68,7 @@ def _typed(cell, value: object, number_format: str | None = None):
 def write_cell(ws, row: int, column: int, value: object, number_format: str | None = None):
     """Write one cell; text is always stored as text, never as a formula."""
     cell = ws.cell(row=row, column=column)
+    value = xlsx_text(value)
     cell.value = value
     return _typed(cell, value, number_format)
 
@@ -70,6 +80,7 @@ def data_cell(ws, value: object):
     multi-line and formula-like text become detached cells: appending a cell costs openpyxl
     far more than appending a value, so only the cells that need a format or a type get one.
     """
+    value = xlsx_text(value)
     if value is None or (
         isinstance(value, str) and "\n" not in value and not value.startswith("=")
     ):
