@@ -212,18 +212,9 @@ class Counter:
 
 def _row_by_row_writer():
     """The writer before batching: every save and delete at once, through the ORM."""
-    from dataimport.imports import Writer
+    from dataimport.imports import RowByRowWriter
 
-    class RowByRow(Writer):
-        def save(self, instance, fields=None):
-            self.save_now(instance)
-
-        def delete(self, instance):
-            self._mark(instance)
-            instance.delete()
-            self.deleted += 1
-
-    return RowByRow
+    return RowByRowWriter
 
 
 if __name__ == "__main__":

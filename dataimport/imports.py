@@ -534,14 +534,6 @@ class Result:
         if self.delete_missing:
             self.changes.append(PlannedChange(REMOVED, label, fields))
 
-    def cell(self, row: Row, column: str, parser: Callable[[str], Any]) -> Any:
-        """Parse a cell, recording a ``CellError`` against its row and column."""
-        try:
-            return parser(row[column])
-        except CellError as error:
-            self.error(row.number, column, str(error))
-            return INVALID
-
     @property
     def error_locations(self) -> str:
         """Where the errors are, for a summary line: 3行目「予算額1（千円）」、5行目… ."""
@@ -901,6 +893,19 @@ def _overrides(instance, method: str) -> bool:
 
 def _updatable_fields(model) -> tuple[str, ...]:
     return tuple(f.name for f in model._meta.concrete_fields if not f.primary_key)
+
+
+class RowByRowWriter(Writer):
+    """Every save and delete at once through the ORM, unbatched: the reference the batched
+    ``Writer`` is tested and measured against (the history it must equal)."""
+
+    def save(self, instance, fields=None) -> None:
+        self.save_now(instance)
+
+    def delete(self, instance) -> None:
+        self._mark(instance)
+        instance.delete()
+        self.deleted += 1
 
 
 class Importer:

@@ -14,7 +14,6 @@ from dataimport.imports import (
     Importer,
     ImportFileError,
     Result,
-    Row,
     Writer,
     cell_text,
     check_upload,
@@ -351,17 +350,6 @@ def test_summary_and_required_permissions():
     assert result.summary == "4件の変更（追加1件・変更1件・削除2件）"
     assert result.required_permissions() == {"add", "change", "delete"}
     assert result.can_apply
-
-
-def test_cell_records_the_error_and_returns_invalid():
-    from dataimport.imports import INVALID
-
-    result = Result()
-    row = Row(5, {"予算額1（千円）": "abc"})
-    assert result.cell(row, "予算額1（千円）", parse_integer) is INVALID
-    assert str(result.errors[0]) == (
-        "5行目「予算額1（千円）」：「abc」は数値として読めません。数字で入力してください。"
-    )
 
 
 def test_writer_marks_the_reason_and_the_user():

@@ -16,7 +16,14 @@ from django.utils import timezone
 
 from core.history import change_log
 from dataimport import imports
-from dataimport.imports import Refused, Writer, apply_batch, parsed_bytes, prepare_batch
+from dataimport.imports import (
+    Refused,
+    RowByRowWriter,
+    Writer,
+    apply_batch,
+    parsed_bytes,
+    prepare_batch,
+)
 from dataimport.models import ImportBatch
 from projects import selectors
 from projects.imports import ScheduleImporter
@@ -36,18 +43,6 @@ BUDGET2 = "予算額2（千円）"
 TOTAL = "予算額計（千円）"
 R4_PLAN = "令和4年度の計画"
 R5_PLAN = "令和5年度の計画"
-
-
-class RowByRowWriter(Writer):
-    """Every save and delete at once through the ORM: what the history looked like before."""
-
-    def save(self, instance, fields=None):
-        self.save_now(instance)
-
-    def delete(self, instance):
-        self._mark(instance)
-        instance.delete()
-        self.deleted += 1
 
 
 class Sheet:
