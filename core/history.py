@@ -11,13 +11,15 @@ from datetime import datetime
 from typing import TypeVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections, models, router
-from django.db.models import F, Model, QuerySet
+from django.db.models import F, Max, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import Expression, RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .expressions import InIds
 from .japanese import fiscal_year_label, fiscal_year_of, number, person_name, wareki
 
 T = TypeVar("T")
@@ -93,16 +95,22 @@ def change_log(
     *,
     since: datetime | None = None,
     group_of: Callable[[Model], object] | None = None,
-) -> list[Change]:
+    newest: int | None = None,
+) -> ChangeLog:
     """Merge the history querysets of an object and its parts into one log, newest first.
 
     Records up to ``since`` serve only as the "before" of later ones and are not listed.
-    ``group_of(record)`` sets each change's ``group``. Queries: one per queryset plus one per
-    related model named in the records; never one per record.
+    ``group_of(record)`` sets each change's ``group``. ``newest``: read only each queryset's
+    newest records (that many) and the record before them of each object (its "before"), so
+    a page's log costs the same after ten years of edits; the log then holds at most the
+    ``newest`` changes. Queries: one or two per queryset plus one per related model named in
+    the records; never one per record.
     """
-    records = []
+    records, more = [], False
     for position, qs in enumerate(histories):
-        for record in qs.select_related("history_user").order_by("history_date", "history_id"):
+        read, left_out = _records_to_read(qs.select_related("history_user"), newest)
+        more = more or left_out
+        for record in read:
             record.log_position = position  # the object itself first, then its parts
             records.append(record)
     names = _related_names(records)
@@ -144,7 +152,41 @@ def change_log(
         )
     # Newest first; changes made at the same moment keep the object-then-parts order.
     changes.sort(key=lambda change: change.when, reverse=True)
-    return changes
+    if newest is None:
+        return ChangeLog(changes)
+    return ChangeLog(changes[:newest], more=more or len(changes) > newest)
+
+
+class ChangeLog(list):
+    """Changes, newest first; ``more``: older ones were not read (``change_log(newest=…)``)."""
+
+    def __init__(self, changes=(), *, more: bool = False):
+        super().__init__(changes)
+        self.more = more
+
+
+def _records_to_read(qs: QuerySet, newest: int | None) -> tuple[list, bool]:
+    """All of ``qs``'s records, oldest first; or its ``newest`` ones and, for each object among
+    them, the record before its oldest one (which the log needs as that change's "before");
+    and whether older records were left out."""
+    if newest is None:
+        return list(qs.order_by("history_date", "history_id")), False
+    recent = list(qs.order_by("-history_date", "-history_id")[: newest + 1])
+    left_out = len(recent) > newest
+    if not left_out:
+        return recent[::-1], False  # the whole history: each record's "before" is in it
+    recent = recent[:newest]
+    first = recent[-1]  # every record of an object older than this one precedes all of recent
+    earlier = qs.filter(
+        Q(history_date__lt=first.history_date)
+        | Q(history_date=first.history_date, history_id__lt=first.history_id)
+    )
+    latest_earlier = earlier.filter(id=OuterRef("id")).order_by("-history_date", "-history_id")
+    before = earlier.filter(
+        id__in={record.id for record in recent},
+        history_id=Subquery(latest_earlier.values("history_id")[:1]),
+    )
+    return sorted([*before, *recent], key=lambda r: (r.history_date, r.history_id)), left_out
 
 
 def _related_names(records) -> dict:
@@ -316,6 +358,42 @@ def as_of(model: type[Model], when: datetime | None, *, method: str | None = Non
     return records.exclude(history_type="-")
 
 
+def latest_record_ids(model: type[Model], when: datetime) -> list[int]:
+    """The ``history_id`` of each object's latest record up to ``when`` (deletions included)."""
+    historical = historical_model(model)
+    latest = latest_records(model, when)
+    connection = connections[router.db_for_read(historical)]
+    if isinstance(latest, RawSQL):
+        with connection.cursor() as cursor:
+            cursor.execute(latest.sql, latest.params)
+            return [row[0] for row in cursor.fetchall() if row[0] is not None]
+    return [row["history_id"] for row in latest]
+
+
+# How long a past day's answers are kept (they stay right until a record dated up to that day
+# is added, which changes the key): a week covers the run-up to a meeting.
+REMEMBER_PAST_DAYS_FOR = 7 * 24 * 3600
+
+
+def history_state(model: type[Model]) -> str:
+    """What a past moment's reads of ``model`` depend on: the newest record's id and date.
+
+    The history is append-only (the app never removes a record), and a record added later, even
+    one back-dated to an earlier day, takes a larger ``history_id``: as long as this stays the
+    same, every read of the model as of a past moment gives the same answer.
+    """
+    newest = historical_model(model)._default_manager.aggregate(
+        id=Max("history_id"), date=Max("history_date")
+    )
+    return f"{newest['id']}@{newest['date'].isoformat() if newest['date'] else '-'}"
+
+
+def as_of_records(model: type[Model], record_ids: list[int]) -> QuerySet:
+    """The historical rows picked by ``latest_record_ids``, deletions left out."""
+    records = historical_model(model)._default_manager.filter(InIds(F("history_id"), record_ids))
+    return records.exclude(history_type="-")
+
+
 def latest_values(
     model: type[Model], when: datetime | None, keys, field: str, key: str = "id", **match
 ) -> dict:
@@ -358,6 +436,47 @@ class AsOf:
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
+
+    def remember(self, key: str, models: Iterable[type[Model]], compute: Callable[[], T]) -> T:
+        """``once()``, and for a past day also across requests: the answer is kept in the cache
+        under the state of the history tables it reads (``history_state``), so the figures of a
+        meeting day, read again and again before the next meeting, are computed once.
+
+        Only committed data is remembered: inside a transaction (an import's preview, a test
+        case) the answer is computed afresh and not kept.
+        """
+        if self.moment is None:
+            return self.once(key, compute)
+
+        def recall_or_compute() -> T:
+            if any(connections[router.db_for_read(m)].in_atomic_block for m in models):
+                return compute()
+            states = ",".join(
+                self.once(f"state:{m._meta.label}", lambda m=m: history_state(m)) for m in models
+            )
+            remembered = f"as-of:{key}:{self.day.isoformat()}:{states}"
+            value = cache.get(remembered)
+            if value is None:
+                value = compute()
+                cache.set(remembered, value, REMEMBER_PAST_DAYS_FOR)
+            return value
+
+        return self.once(key, recall_or_compute)
+
+    def rows(self, model: type[Model]) -> QuerySet:
+        """``model``'s rows as they stood on the day (the live table today), for this request.
+
+        Past days: which history record is each object's latest is read once per model and
+        as-of (one walk down the history index), and every later read of the model on this
+        as-of filters by those ids, so a page that reads the items four times walks their
+        history once.
+        """
+        if self.moment is None:
+            return model._default_manager.all()
+        ids = self.remember(
+            f"ids:{model._meta.label}", [model], lambda: latest_record_ids(model, self.moment)
+        )
+        return as_of_records(model, ids)
 
     @property
     def is_today(self) -> bool:

@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 from django.db.models import (
     Count,
     Exists,
+    F,
     Max,
     OuterRef,
     Prefetch,
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import history
+from core.expressions import InIds
 from core.figures import Figure, FigureSource
 from core.history import AsOf
 
@@ -66,13 +68,18 @@ def schedule_items() -> QuerySet[ScheduleItem]:
 
 
 def search_items(items: QuerySet[ScheduleItem], text: str) -> QuerySet[ScheduleItem]:
-    """Items whose name, plans or concerns contain ``text`` (no joins: totals stay right)."""
-    return items.filter(
+    """Items whose name, plans or concerns contain ``text`` (no joins: totals stay right).
+
+    The text search scans every item, plan and concern, so it runs once, here: the page's
+    count, 計 and rows then select the matching items by id instead of scanning three times.
+    """
+    matching = ScheduleItem.objects.filter(
         Q(name__icontains=text)
         | Q(category__name__icontains=text)
         | Exists(FiscalYearPlan.objects.filter(item=OuterRef("pk"), content__icontains=text))
         | Exists(Concern.objects.filter(item=OuterRef("pk"), text__icontains=text))
     )
+    return items.filter(InIds(F("pk"), list(matching.values_list("pk", flat=True))))
 
 
 def items_with_plan_in(items: QuerySet[ScheduleItem], year: ProgrammeYear):
@@ -161,11 +168,10 @@ def schedule_snapshot(as_of: AsOf) -> ScheduleSnapshot:
 
 def _read_snapshot(as_of: AsOf) -> ScheduleSnapshot:
     """Every row and part as it stood then (constant queries); names as they stood then too."""
-    when = as_of.moment
-    categories = {c.id: c for c in history.as_of(Category, when)}
-    statuses = {s.id: s for s in history.as_of(Status, when)}
-    years = {y.id: y.start_year for y in history.as_of(ProgrammeYear, when)}
-    items = list(history.as_of(ScheduleItem, when))
+    categories = {c.id: c for c in as_of.rows(Category)}
+    statuses = {s.id: s for s in as_of.rows(Status)}
+    years = {y.id: y.start_year for y in as_of.rows(ProgrammeYear)}
+    items = list(as_of.rows(ScheduleItem))
     names = {item.id: item.name for item in items}
     rows = {
         item.id: ItemSnapshot(
@@ -180,13 +186,13 @@ def _read_snapshot(as_of: AsOf) -> ScheduleSnapshot:
         )
         for item in items
     }
-    for line in history.as_of(BudgetLine, when).order_by("order", "id"):
+    for line in as_of.rows(BudgetLine).order_by("order", "id"):
         if line.item_id in rows:
             rows[line.item_id].budget_lines.append(line.amount)
-    for plan in history.as_of(FiscalYearPlan, when):
+    for plan in as_of.rows(FiscalYearPlan):
         if plan.item_id in rows and plan.year_id in years:
             rows[plan.item_id].plans[years[plan.year_id]] = plan_lines(plan.content)
-    for concern in history.as_of(Concern, when).order_by("order", "id"):
+    for concern in as_of.rows(Concern).order_by("order", "id"):
         if concern.item_id in rows:
             rows[concern.item_id].concerns.append(concern.text)
     ordered = sorted(rows.values(), key=lambda r: (r.category_order, r.order, r.id))
@@ -224,9 +230,13 @@ def budget_total_figure(as_of: AsOf, items: QuerySet[ScheduleItem] | None = None
         definition += str(_("絞り込み条件に合う項目だけを合計している。"))
         value = budget_total(items)
     else:
-        value = as_of.once("projects.budget_total", lambda: _budget_total_as_of(as_of))
+        value = as_of.remember(
+            "projects.budget_total", ITEMS_AND_LINES, lambda: _budget_total_as_of(as_of)
+        )
     return Figure(
-        updated_on=as_of.once("projects.updated_on", lambda: _schedule_updated_on(as_of)),
+        updated_on=as_of.remember(
+            "projects.updated_on", ITEMS_AND_LINES, lambda: _schedule_updated_on(as_of)
+        ),
         stale_after_days=BUDGET_STALE_AFTER_DAYS,
         key="schedule.budget_total",
         label=str(_("予算額 計（絞り込み後）") if filtered else _("予算額 計")),
@@ -237,6 +247,9 @@ def budget_total_figure(as_of: AsOf, items: QuerySet[ScheduleItem] | None = None
         period_end=as_of.day,
     )
 
+
+# What the 計 and its freshness date are read from.
+ITEMS_AND_LINES = (ScheduleItem, BudgetLine)
 
 # A budget not looked at for a year is worth a second look before a meeting.
 BUDGET_STALE_AFTER_DAYS = 365
@@ -256,9 +269,8 @@ def _schedule_updated_on(as_of: AsOf):
 
 def _budget_total_as_of(as_of: AsOf) -> int:
     """計 as of a date: the sum of the budget lines of the items that existed then."""
-    when = as_of.moment
-    items = history.as_of(ScheduleItem, when).values("id")
-    lines = history.as_of(BudgetLine, when).filter(item_id__in=items)
+    items = as_of.rows(ScheduleItem).values("id")
+    lines = as_of.rows(BudgetLine).filter(item_id__in=items)
     return lines.aggregate(total=Sum("amount"))["total"] or 0
 
 
@@ -271,19 +283,20 @@ class StatusCount:
 
 def status_counts(as_of: AsOf) -> list[StatusCount]:
     """Items per status as of a date, counted in the database, in the statuses' order."""
-    return as_of.once("projects.status_counts", lambda: _status_counts(as_of))
+    return as_of.remember(
+        "projects.status_counts", (ScheduleItem, Status), lambda: _status_counts(as_of)
+    )
 
 
 def _status_counts(as_of: AsOf) -> list[StatusCount]:
-    when = as_of.moment
     counts = dict(
-        history.as_of(ScheduleItem, when)
+        as_of.rows(ScheduleItem)
         .order_by()
         .values_list("status_id")
         .annotate(n=Count("id"))
         .values_list("status_id", "n")
     )
-    statuses = history.as_of(Status, when).order_by("order", "name")
+    statuses = as_of.rows(Status).order_by("order", "name")
     return [StatusCount(s.name, s.is_complete, counts.get(s.id, 0)) for s in statuses]
 
 
@@ -308,11 +321,10 @@ class FirstEntries(Generic[T]):
 
 def programme_years_as_of(as_of: AsOf) -> list[int]:
     """The 年度 the programme planned for, as they stood then (Western start years)."""
-    return as_of.once(
+    return as_of.remember(
         "projects.programme_years",
-        lambda: sorted(
-            history.as_of(ProgrammeYear, as_of.moment).values_list("start_year", flat=True)
-        ),
+        (ProgrammeYear,),
+        lambda: sorted(as_of.rows(ProgrammeYear).values_list("start_year", flat=True)),
     )
 
 
@@ -322,11 +334,19 @@ def open_items_of_fiscal_year(as_of: AsOf, limit: int) -> FirstEntries[OpenItem]
     The first ``limit`` in printed order and how many there are in all (a window count) in
     one query, then those items' plans and the statuses' names.
     """
+    return as_of.remember(
+        f"projects.open_items:{limit}",
+        (ProgrammeYear, FiscalYearPlan, Status, ScheduleItem),
+        lambda: _open_items_of_fiscal_year(as_of, limit),
+    )
+
+
+def _open_items_of_fiscal_year(as_of: AsOf, limit: int) -> FirstEntries[OpenItem]:
     when = as_of.moment
-    years = history.as_of(ProgrammeYear, when).filter(start_year=as_of.fiscal_year).values("id")
-    plans = history.as_of(FiscalYearPlan, when).filter(year_id__in=years)
-    open_statuses = history.as_of(Status, when).filter(is_complete=False)
-    items = history.as_of(ScheduleItem, when).filter(
+    years = as_of.rows(ProgrammeYear).filter(start_year=as_of.fiscal_year).values("id")
+    plans = as_of.rows(FiscalYearPlan).filter(year_id__in=years)
+    open_statuses = as_of.rows(Status).filter(is_complete=False)
+    items = as_of.rows(ScheduleItem).filter(
         id__in=plans.values("item_id"), status_id__in=open_statuses.values("id")
     )
     first = list(
@@ -340,7 +360,7 @@ def open_items_of_fiscal_year(as_of: AsOf, limit: int) -> FirstEntries[OpenItem]
     plans = history.latest_values(
         FiscalYearPlan, when, ids, "content", key="item_id", year_id__in=years
     )
-    statuses = dict(history.as_of(Status, when).values_list("id", "name"))
+    statuses = dict(as_of.rows(Status).values_list("id", "name"))
     return FirstEntries(
         [
             OpenItem(name, statuses[status], plan_lines(plans.get(pk, "")))
@@ -359,9 +379,17 @@ class ItemConcern:
 def concerns_as_of(as_of: AsOf, limit: int) -> FirstEntries[ItemConcern]:
     """Concerns of the items that existed then: the first ``limit`` and how many there are in
     all (a window count) in one query, then those items' names."""
+    return as_of.remember(
+        f"projects.concerns:{limit}",
+        (ScheduleItem, Concern),
+        lambda: _concerns_as_of(as_of, limit),
+    )
+
+
+def _concerns_as_of(as_of: AsOf, limit: int) -> FirstEntries[ItemConcern]:
     when = as_of.moment
-    items = history.as_of(ScheduleItem, when)
-    concerns = history.as_of(Concern, when).filter(item_id__in=items.values("id"))
+    items = as_of.rows(ScheduleItem)
+    concerns = as_of.rows(Concern).filter(item_id__in=items.values("id"))
     first = list(
         concerns.order_by("item_id", "order", "id")
         .annotate(total=Window(Count("id")))

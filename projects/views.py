@@ -20,12 +20,8 @@ def _latest_changes(histories, admin_history: str | bool) -> dict:
 
     ``admin_history``: the admin's history page, offered to editors when some are not shown.
     """
-    changes = change_log(histories)
-    return {
-        "history": changes[:HISTORY_SHOWN],
-        "history_count": len(changes),
-        "history_url": admin_history,
-    }
+    changes = change_log(histories, newest=HISTORY_SHOWN)
+    return {"history": changes, "history_more": changes.more, "history_url": admin_history}
 
 
 @permission_required("projects.view_scheduleitem", raise_exception=True)

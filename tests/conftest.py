@@ -8,6 +8,14 @@ from core.roles import EDITORS, VIEWERS, sync_roles
 from core.seed import load_source_data
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Past days' as-of answers are kept in the cache: no test sees another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def source_data(db):
     """The data of the 2022-11-01 meeting papers, loaded as `make run` loads it."""

@@ -14,8 +14,10 @@ from core.history import (
     ProgrammeHistory,
     as_of,
     as_of_index_fields,
+    as_of_records,
     end_of_day,
     historical_model,
+    latest_record_ids,
 )
 from projects import selectors
 from projects.models import BudgetLine, Category, Concern, ScheduleItem, Status
@@ -115,6 +117,26 @@ def test_as_of_picks_the_latest_record_of_each_object(categories, method, when, 
     assert rows(old_as_of(Category, when), "id", "name") == expected
 
 
+def frozen_as_of(model, when):
+    """What ``AsOf.rows`` reads: the latest records' ids fetched once, then the rows by id."""
+    return as_of_records(model, latest_record_ids(model, when))
+
+
+@pytest.mark.parametrize(("when", "names"), EXPECTED)
+def test_rows_by_the_ids_read_once_are_the_same(categories, when, names):
+    expected = sorted((categories[key], name) for key, name in names.items())
+    assert rows(frozen_as_of(Category, when), "id", "name") == expected
+
+
+def test_as_of_rows_reads_which_records_once_per_model(source_data, django_assert_num_queries):
+    day = AsOf(dt.date(2022, 11, 24))
+    included = ScheduleItem.objects.filter(included_in__isnull=False).count()
+    with django_assert_num_queries(3):  # the ids, then two reads by them
+        assert day.rows(ScheduleItem).count() == 13
+        assert day.rows(ScheduleItem).filter(included_in__isnull=False).count() == included
+    assert AsOf.today().rows(ScheduleItem).model is ScheduleItem
+
+
 def test_historical_model_is_the_history_managers_model():
     for model in (Category, ScheduleItem, BudgetLine):
         assert historical_model(model) is model.history.model
@@ -169,6 +191,7 @@ def test_aggregates_match_the_old_implementation(edited_schedule, method, day):
 
     new = figures(lambda model, moment: as_of(model, moment, method=method))
     assert new == figures(old_as_of)
+    assert figures(frozen_as_of) == new
     if day >= dt.date(2022, 11, 24):
         assert new["items"], "the source data is there from its recording day"
 

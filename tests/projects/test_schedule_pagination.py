@@ -208,7 +208,7 @@ def test_plan_cells_are_in_their_years_on_a_later_page(viewer_client, hundredfol
     assert plans == [by_year.get(year, []) for year in (2021, 2022, 2023)]
 
 
-def test_item_page_lists_the_newest_changes_and_says_how_many(editor_client, source_data):
+def test_item_page_lists_the_newest_changes_and_says_there_are_more(editor_client, source_data):
     item = ScheduleItem.objects.get(name="テレワーク環境")
     for n in range(60):
         item.name = f"テレワーク環境{n:02}"
@@ -217,7 +217,9 @@ def test_item_page_lists_the_newest_changes_and_says_how_many(editor_client, sou
     table = html.split('class="data changes"', 1)[1].split("</table>", 1)[0]
     assert table.count("<tr>") - 1 == 50  # header row + the newest 50
     assert "テレワーク環境59" in table and "テレワーク環境00 → テレワーク環境01" not in table
-    assert re.search(r"全\d+件のうち、新しい50件を表示しています。", html)
+    assert "新しい50件を表示しています。これより前の変更もあります。" in html
+    # The oldest change shown still has its "before", read from a record older than those shown.
+    assert "テレワーク環境09 → テレワーク環境10" in table
     assert f"/admin/projects/scheduleitem/{item.pk}/history/" in html
 
 
@@ -248,3 +250,30 @@ def test_filtering_again_keeps_the_sort_and_page_size_but_starts_at_page_one(vie
     assert 'name="page"' not in form
     plain = viewer_client.get("/schedule/initiatives/").content.decode()
     assert 'type="hidden"' not in plain.split('class="filters"', 1)[1].split("</form>", 1)[0]
+
+
+def test_an_item_pages_log_reads_as_much_after_years_of_edits(
+    viewer_client, source_data, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    item = ScheduleItem.objects.get(name="テレワーク環境")
+    url = f"/schedule/items/{item.pk}/"
+    line = item.budget_lines.first()
+
+    def edit(times: int) -> None:
+        for n in range(times):
+            item.name = f"テレワーク環境{n:03}"
+            item.save()
+            line.amount += 1
+            line.save()
+
+    edit(100)  # past the 50 shown: the older records are no longer read
+    viewer_client.get(url)
+    with CaptureQueriesContext(connection) as hundred:
+        viewer_client.get(url)
+    edit(500)
+    with django_assert_num_queries(len(hundred.captured_queries)):
+        html = viewer_client.get(url).content.decode()
+    assert "テレワーク環境498 → テレワーク環境499" in html
