@@ -139,12 +139,13 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
         lines = []
         for change in reversed(change_log(histories, since=since)):  # oldest first
             local = timezone.localtime(change.when)
-            head = _("%(when)s %(user)s：%(subject)s「%(label)s」") % {
+            head = _("%(when)s %(user)s：%(subject)s") % {
                 "when": f"{wareki(local.date())} {local:%H:%M}",
                 "user": change.user,
                 "subject": change.subject,
-                "label": change.object_label,
             }
+            if change.object_label:
+                head += f"「{change.object_label}」"
             if not change.fields:
                 lines.append(f"{head} {change.action}")
             for field in change.fields:
