@@ -110,3 +110,14 @@ def test_an_untrusted_client_cannot_choose_its_address(editor):
     for _attempt in range(5):
         _login(Client(REMOTE_ADDR="192.0.2.10", HTTP_X_FORWARDED_FOR="10.9.9.9"), "tanaka", "x")
     assert _login(_client("192.0.2.10"), "tanaka", "pw-editor-1").status_code == 429
+
+
+def test_production_settings_throttle_logins():
+    import importlib
+
+    production = importlib.import_module("seiyo_dx.settings")
+    assert getattr(production, "AXES_ENABLED", True) is True
+    assert production.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
+    assert production.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
+    assert production.AXES_FAILURE_LIMIT == 5
+    assert production.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
