@@ -41,6 +41,7 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 
     object_history_template = "admin/core/object_history.html"
     object_history_list_template = "admin/core/object_history_list.html"
+    object_history_form_template = "admin/core/object_history_form.html"
     change_form_template = "admin/core/change_form.html"
     parts_label = ""
 

@@ -203,3 +203,29 @@ def test_two_saves_at_the_same_moment_on_postgresql(
     assert STALE in answers["b"].text and "田中 花子" in answers["b"].text
     item.refresh_from_db()
     assert item.name.endswith("（田中）")
+
+
+def test_a_browsers_line_breaks_are_not_a_change(source_data, editor_web, second_editor):
+    """A browser posts a textarea's line breaks as CR LF: saving untouched changes nothing, and
+    the other editor's stale-form message lists only what was really changed."""
+    from projects.models import FiscalYearPlan
+
+    plan = FiscalYearPlan.objects.filter(content__contains="\n").order_by("pk").first()
+    item = plan.item
+    form_a, _f = _open(editor_web, ScheduleItem, item)
+    form_b, _f = _open(second_editor, ScheduleItem, item)
+    form_a = {k: [v.replace("\n", "\r\n") for v in values] for k, values in form_a.items()}
+    form_a["name"] = [item.name + "（田中）"]
+    records = FiscalYearPlan.history.filter(id=plan.pk).count()
+
+    assert editor_web.post(_url(ScheduleItem, item), form_a).status_code == 302
+    plan.refresh_from_db()
+    assert "\r" not in plan.content
+    from core.history import change_log
+
+    latest = change_log([FiscalYearPlan.history.filter(id=plan.pk)])[0]
+    assert FiscalYearPlan.history.filter(id=plan.pk).count() >= records
+    assert latest.kind == "+"  # no change of the plan was logged
+    refused = second_editor.post(_url(ScheduleItem, item), form_b)
+    assert STALE in refused.text
+    assert "年度計画" not in refused.text.split("errorlist nonfield")[1].split("</ul>")[0]
