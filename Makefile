@@ -4,15 +4,20 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# Every dependency, pinned with its hashes (runtime + test tools, Python 3.11 on Linux):
+# `make lock` refreshes it from pyproject.toml's ranges (see the README).
+LOCK := requirements.lock
 
-.PHONY: run test lint format install clean
+.PHONY: run test lint format install lock lock-upgrade clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+# Only what the lock names, each file checked against its hash; then the project itself,
+# built with the locked setuptools (no unpinned build environment fetched).
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 install: $(VENV)/.installed
@@ -33,6 +38,22 @@ lint: install
 
 format: install
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+# The lock from pyproject.toml (dependencies + the test extra) and the build backend.
+# `make lock` keeps today's pins where the ranges still allow them (after editing pyproject.toml);
+# `make lock-upgrade` moves every package to its newest allowed release.
+UV_COMPILE = printf 'setuptools>=68\n' | $(BIN)/uv pip compile pyproject.toml - --extra test \
+	--generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
+	--quiet -o $(LOCK)
+
+$(BIN)/uv: | $(BIN)/python
+	$(BIN)/pip install --quiet "uv>=0.9,<1"
+
+lock: | $(BIN)/uv
+	$(UV_COMPILE)
+
+lock-upgrade: | $(BIN)/uv
+	$(UV_COMPILE) --upgrade
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -3,9 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import HistoryWithPartsAdmin
+from core.admin import HistoryWithPartsAdmin, ProgrammeAdmin
 from core.japanese import number
 from dataimport.admin import ImportAdminMixin
 
@@ -86,19 +85,19 @@ class ScheduleItemAdmin(ImportAdminMixin, HistoryWithPartsAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(SimpleHistoryAdmin):
+class CategoryAdmin(ProgrammeAdmin):
     list_display = ("name", "order")
     ordering = ("order",)
 
 
 @admin.register(Status)
-class StatusAdmin(SimpleHistoryAdmin):
+class StatusAdmin(ProgrammeAdmin):
     list_display = ("name", "order", "is_complete")
     list_editable = ("order", "is_complete")
 
 
 @admin.register(ProgrammeYear)
-class ProgrammeYearAdmin(SimpleHistoryAdmin):
+class ProgrammeYearAdmin(ProgrammeAdmin):
     list_display = ("__str__", "start_year")
 
 

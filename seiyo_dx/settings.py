@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "csp",
+    "axes",
     "core",
     "reports",
     "dataimport",
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Records who made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Login throttling (django-axes): last, so that it sees the login view's failures.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "seiyo_dx.urls"
@@ -107,7 +110,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # The demo accounts' documented passwords must never open a production site.
-AUTHENTICATION_BACKENDS = ["seiyo_dx.auth.NoDemoAccountsInProductionBackend"]
+# AxesStandaloneBackend first: it refuses a locked-out user before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "seiyo_dx.auth.NoDemoAccountsInProductionBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -173,3 +180,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Login throttling (django-axes): after 5 wrong passwords for one user name from one address,
+# that user name is refused from that address for an hour (or until an administrator deletes
+# the 「アクセス試行」 record in the admin, or runs `manage.py axes_reset_username NAME`).
+# By the pair, not by either alone: a user name alone would let anyone lock a colleague out,
+# an address alone would lock a whole office that shares one NAT address.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = 1  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "seiyo_dx.auth.locked_out"
+# Behind the reverse proxy every request comes from the proxy's address: name the proxy's
+# addresses here and the client's address is read from the X-Forwarded-For it appends.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "seiyo_dx.auth.client_ip"

@@ -14,3 +14,5 @@ STORAGES = {
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
+# Login throttling is off except in the tests that turn it on (tests/test_login_throttling.py).
+AXES_ENABLED = False
