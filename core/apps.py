@@ -41,7 +41,8 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from .roles import sync_roles
-        from .validators import guard_text_fields
+        from .validators import guard_integer_fields, guard_text_fields
 
         post_migrate.connect(sync_roles, dispatch_uid="core.sync_roles")
         guard_text_fields()
+        guard_integer_fields()

@@ -361,7 +361,13 @@ def parse_integer(text: str) -> int | None:
         raise CellError(
             _("「%(value)s」は数値として読めません。数字で入力してください。") % {"value": original}
         )
-    number = int(match.group(1))
+    digits = match.group(1).lstrip("0") or "0"
+    if len(digits) > 18:  # beyond any integer column (2**63 has 19 digits): never int() it
+        raise CellError(
+            _("「%(value)s」は大きすぎます。保存できる範囲の数で入力してください。")
+            % {"value": original[:30]}
+        )
+    number = int(digits)
     return -number if negative else number
 
 
