@@ -302,7 +302,7 @@ def editor(port, edit_path, stop: dict, tally: Tally, ready: threading.Barrier) 
             body: dict[str, list[str]] = {}
             for k, v in fields:
                 body.setdefault(k, []).append(v)
-            status, content, location = browser.request("POST", edit_path, body)
+            status, content, _location = browser.request("POST", edit_path, body)
             error = None
             if status != 302:
                 found = re.findall(rb'class="errorlist[^"]*"[^>]*><li>([^<]*)', content)
@@ -319,7 +319,7 @@ def percentiles(values: list[float]) -> str:
     ms = sorted(v * 1000 for v in values)
 
     def at(p: float) -> float:
-        return ms[min(len(ms) - 1, int(round(p / 100 * (len(ms) - 1))))]
+        return ms[min(len(ms) - 1, round(p / 100 * (len(ms) - 1)))]
 
     return (
         f"p50 {at(50):.0f} ms, p90 {at(90):.0f} ms, p95 {at(95):.0f} ms, "
