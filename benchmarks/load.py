@@ -251,11 +251,13 @@ class FormFields(HTMLParser):
 class Tally:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    by_path: dict[str, list[float]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, seconds: float, error: str | None) -> None:
+    def record(self, seconds: float, error: str | None, path: str = "") -> None:
         with self.lock:
             self.latencies.append(seconds)
+            self.by_path.setdefault(path, []).append(seconds)
             if error:
                 self.errors.append(error)
 
@@ -273,7 +275,7 @@ def reader(port, pages, stop: dict, tally: Tally, ready: threading.Barrier, seed
             error = None if status == 200 else f"{status} GET {path}"
         except Exception as exc:
             error = f"{type(exc).__name__} GET {path}: {exc}"
-        tally.record(time.perf_counter() - started, error)
+        tally.record(time.perf_counter() - started, error, path)
 
 
 def editor(port, edit_path, stop: dict, tally: Tally, ready: threading.Barrier) -> None:
@@ -327,7 +329,7 @@ def percentiles(values: list[float]) -> str:
     )
 
 
-def run(database_url: str, seconds: float, readers: int, workers: int) -> int:
+def run(database_url: str, seconds: float, readers: int, workers: int, verbose=False) -> int:
     vendor = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
     plan = prepare(database_url)
     port = free_port()
@@ -373,6 +375,11 @@ def run(database_url: str, seconds: float, readers: int, workers: int) -> int:
     )
     print(f"  saves: {len(saves.latencies)} (GET form + POST), {percentiles(saves.latencies)}")
     print(f"  total: {total / elapsed:.1f} req/s; errors: {len(errors)}")
+    if verbose:
+        for path, values in sorted(reads.by_path.items()):
+            print(
+                f"    {path}: {len(values)} requests, median {statistics.median(values) * 1000:.0f} ms"
+            )
     for error in errors[:20]:
         print(f"    {error}")
     return 1 if errors or not reads.latencies or not saves.latencies else 0
@@ -383,12 +390,14 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--per-page", action="store_true", help="median latency of each page")
     args = parser.parse_args(argv)
+    options = (args.seconds, args.readers, args.workers, args.per_page)
     database_url = os.environ.get("DATABASE_URL")
     if database_url:
-        return run(database_url, args.seconds, args.readers, args.workers)
+        return run(database_url, *options)
     with tempfile.TemporaryDirectory(prefix="seiyo-load-") as tmp:
-        return run(f"sqlite:///{tmp}/load.sqlite3", args.seconds, args.readers, args.workers)
+        return run(f"sqlite:///{tmp}/load.sqlite3", *options)
 
 
 if __name__ == "__main__":
