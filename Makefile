@@ -56,4 +56,4 @@ lock-upgrade: | $(BIN)/uv
 	$(UV_COMPILE) --upgrade
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -40,10 +40,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("西予市DX推進")
 
     def ready(self):
+        from .db import register_lookups
         from .linebreaks import normalise_programme_line_breaks
         from .roles import sync_roles
-        from .validators import guard_text_fields
+        from .validators import guard_integer_fields, guard_text_fields
 
         post_migrate.connect(sync_roles, dispatch_uid="core.sync_roles")
         guard_text_fields()
         normalise_programme_line_breaks()
+        guard_integer_fields()
+        register_lookups()

@@ -361,7 +361,13 @@ def parse_integer(text: str) -> int | None:
         raise CellError(
             _("「%(value)s」は数値として読めません。数字で入力してください。") % {"value": original}
         )
-    number = int(match.group(1))
+    digits = match.group(1).lstrip("0") or "0"
+    if len(digits) > 18:  # beyond any integer column (2**63 has 19 digits): never int() it
+        raise CellError(
+            _("「%(value)s」は大きすぎます。保存できる範囲の数で入力してください。")
+            % {"value": original[:30]}
+        )
+    number = int(digits)
     return -number if negative else number
 
 
@@ -925,6 +931,9 @@ class Importer:
     label_column: ClassVar[str | None] = None  # the name column (labels, total rows)
     total_row_note: ClassVar[str] = gettext_lazy("合計は明細から計算されます")
     instructions: ClassVar[Sequence[str]] = ()  # area-specific lines for the upload page
+    # The models ``write`` changes: an apply holds a lock on each (and on ``key``) from before
+    # it re-reads the data until it commits, so two applies never both write from one state.
+    models: ClassVar[Sequence[type[models.Model]]] = ()
 
     @classmethod
     def download_url(cls) -> str:
@@ -1207,6 +1216,29 @@ def change_reason(filename: str) -> str:
     return (_("Excel取込：%(file)s") % {"file": filename})[:100]
 
 
+def advisory_key(name: str) -> int:
+    """A stable signed 64-bit key for ``pg_advisory_xact_lock`` from a name."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+def lock_for_apply(importer: Importer, using: str) -> list[str]:
+    """Serialise the applies that write the same models, until the transaction ends.
+
+    PostgreSQL: one transaction-scoped advisory lock per model ``importer.models`` declares
+    and per importer, taken in a fixed order (no deadlock between two importers). A second
+    apply waits here; it then re-reads the data as the first left it, so its preview's digest
+    no longer matches and it is refused instead of overwriting the first one's changes.
+    SQLite: the transaction itself holds the database's write lock from its start
+    (``transaction_mode: IMMEDIATE`` in the settings). Returns the names locked."""
+    names = sorted({f"import:{importer.key}", *(f"model:{m._meta.label}" for m in importer.models)})
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for name in names:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [advisory_key(name)])
+    return names
+
+
 @gc_paused
 def apply_batch(
     importer: Importer, batch, user, digest: str, *, delete_missing: bool = False
@@ -1214,7 +1246,9 @@ def apply_batch(
     """Apply a stored upload all or nothing, if it still shows the previewed changes."""
     from .models import ImportBatch
 
-    with transaction.atomic():
+    using = router.db_for_write(ImportBatch)
+    with transaction.atomic(using=using):
+        lock_for_apply(importer, using)
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.applied_at is not None:
             raise Refused(_("この取込はすでに適用済みです。"))

@@ -97,6 +97,7 @@ class ScheduleImporter(Importer):
     sheet_name = datasheet.SHEET_TITLE
     label_column = NAME
     total_row_note = gettext_lazy("合計は予算額から計算されます")
+    models = (ScheduleItem, BudgetLine, FiscalYearPlan, Concern)
     instructions = (
         gettext_lazy(
             "「全体のスケジュール」からダウンロードしたファイル（.xlsx・.csv）を編集して取り込みます。"

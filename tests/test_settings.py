@@ -75,3 +75,27 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(viewer_cli
         and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     )
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_the_readme_recipe_serves_gunicorn_on_the_loopback_behind_the_proxy():
+    readme = (REPO_ROOT / "README.md").read_text()
+    production = readme.split("## Production", 1)[1]
+    gunicorn = next(line for line in production.splitlines() if "bin/gunicorn" in line)
+    assert "--bind 127.0.0.1:" in gunicorn and "0.0.0.0" not in production
+    assert "--forwarded-allow-ips 127.0.0.1" in gunicorn
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in production
+
+
+def test_https_is_known_only_from_the_proxy_header_in_production(tmp_path):
+    shown = _run(
+        [
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.SECURE_PROXY_SSL_HEADER, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE)",
+        ],
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(45),
+        ALLOWED_HOSTS="dx.example.lg.jp",
+        DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite3",
+    )
+    assert shown.stdout.split() == ["('HTTP_X_FORWARDED_PROTO',", "'https')", "True", "True"]
