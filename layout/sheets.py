@@ -95,7 +95,7 @@ class LayoutFormSheet(Sheet):
             self._row(ws, row, total.label, _("建物計"), _counts(total), total.balance, total=True)
             row += 1
         grand = table.grand
-        self._row(ws, row, _("合計"), "", _counts(grand), grand.balance, total=True)
+        self._row(ws, row, _("合計"), None, _counts(grand), grand.balance, total=True)
         note = _(
             "過不足は確保席数－必要数を計算した値（△は不足）。印刷された過不足が計算と違う行は"
             "印刷値のまま載せ、「確認」欄に両方を示しています。"
@@ -124,7 +124,8 @@ class LayoutFormSheet(Sheet):
                 ws[f"{column}{row}"].fill = TOTAL_FILL
             ws[f"I{row}"].fill = SHORT_FILL if balance < 0 else TOTAL_FILL
         ws.row_dimensions[row].height = max(
-            ws.row_dimensions[row].height or 0, row_height(str(section), SECTION_WIDTH, minimum=18)
+            ws.row_dimensions[row].height or 0,
+            row_height(str(section or ""), SECTION_WIDTH, minimum=18),
         )
 
 

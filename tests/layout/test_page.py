@@ -41,7 +41,7 @@ def test_header_as_printed(html):
 
 def test_rows_floor_subtotals_and_building_totals_in_printed_order(html):
     rows = row_cells(html, "plan-row")
-    assert [r[:9] for r in rows][0] == [
+    assert rows[0][:9] == [
         "1階", "市民、人権啓発、税務、会計 (管理者込み)", "44", "7", "52", "6", "52", "59", "△7",
     ]  # fmt: skip
     assert [r[8] for r in rows] == ["△7", "1", "1", "3", "1", "8", "△6", "5", "1", "10"]
