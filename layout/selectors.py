@@ -378,11 +378,12 @@ def column_headers(fiscal_year: int | None) -> list[str]:
 
 def layout_table(as_of: AsOf, scope: Scope) -> LayoutTable:
     """The printed table: every floor of the scope with its subtotal, every building with its
-    total, the rows that match the filters under their floor (five queries in all)."""
+    total, the rows that match the filters under their floor, and how many match (six queries
+    in all, however many rows)."""
 
     def compute():
         listed = rows(as_of, scope)
-        count = row_count(as_of, scope) if len(listed) >= MAX_ROWS else len(listed)
+        count = row_count(as_of, scope)
         floors = {t.key: FloorBlock(t) for t in floor_totals(as_of, scope)}
         for row in listed:
             block = floors.get(row.floor_id)
