@@ -12,9 +12,16 @@ from core.japanese import number
 
 from .selectors import Total
 
+CHART_FLOORS = 40  # bars drawn (and rows of the table under them); the page's table has all
+
 
 def seats_by_floor(key: str, title: str, floors: list[Total]) -> Chart:
-    """Grouped horizontal bars per floor: 確保席数 and 必要数; the table adds 過不足 (△)."""
+    """Grouped horizontal bars per floor: 確保席数 and 必要数; the table adds 過不足 (△).
+
+    At most CHART_FLOORS floors: when there are more, the smallest 過不足 first."""
+    if len(floors) > CHART_FLOORS:
+        floors = sorted(floors, key=lambda f: f.balance)[:CHART_FLOORS]
+        title = _("%(title)s（過不足の小さい順に%(n)s階）") % {"title": title, "n": CHART_FLOORS}
     labels = [plotly_text(f.label) for f in floors]
     secured, needed = _("確保席数"), _("必要数")
     figure = go.Figure(
