@@ -8,7 +8,7 @@ only: 過不足（計算） and 必要数－人数.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
 
@@ -47,10 +47,10 @@ def row_values(row: PlanRow) -> list:
     ]
 
 
-def body(rows: list[PlanRow]) -> Iterator[list]:
+def body(rows: Iterable[PlanRow]) -> Iterator[list]:
     for row in rows:
         yield row_values(row)
 
 
-def write(ws, fiscal_year: int, rows: list[PlanRow]) -> None:
+def write(ws, fiscal_year: int, rows: Iterable[PlanRow]) -> None:
     data_sheet(ws, header(fiscal_year), body(rows), WIDTHS)

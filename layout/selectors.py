@@ -8,7 +8,7 @@ choices; queries do not grow with the rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -161,9 +161,9 @@ ROW_FIELDS = {
 }
 
 
-def _rows(qs: QuerySet, limit: int) -> list[PlanRow]:
+def _row_values(qs: QuerySet) -> QuerySet:
     """The rows in printed order (building, floor, section), computed in one query."""
-    values = (
+    return (
         qs.annotate(
             computed=BALANCE,
             flagged=ExpressionWrapper(mismatch_q(), output_field=BooleanField()),
@@ -180,25 +180,36 @@ def _rows(qs: QuerySet, limit: int) -> list[PlanRow]:
             "over",
             **ROW_FIELDS,
         )
-    )[:limit]
-    return [
-        PlanRow(
-            id=v["id"],
-            section_id=v["section_ref"],
-            section=v["section_name"],
-            floor_id=v["floor_ref"],
-            floor=floor_label(v["building_name"], v["floor_number"], v["named"]),
-            building_id=v["building_ref"],
-            building=v["building_name"],
-            fiscal_year=v["fiscal_year"],
-            **{name: v[name] for name in COUNTS},
-            printed_balance=v["printed_balance"],
-            balance=v["computed"],
-            mismatch=bool(v["flagged"]),
-            needed_over_headcount=v["over"],
-        )
-        for v in values
-    ]
+    )
+
+
+def _plan_row(v: dict) -> PlanRow:
+    return PlanRow(
+        id=v["id"],
+        section_id=v["section_ref"],
+        section=v["section_name"],
+        floor_id=v["floor_ref"],
+        floor=floor_label(v["building_name"], v["floor_number"], v["named"]),
+        building_id=v["building_ref"],
+        building=v["building_name"],
+        fiscal_year=v["fiscal_year"],
+        **{name: v[name] for name in COUNTS},
+        printed_balance=v["printed_balance"],
+        balance=v["computed"],
+        mismatch=bool(v["flagged"]),
+        needed_over_headcount=v["over"],
+    )
+
+
+def _rows(qs: QuerySet, limit: int) -> list[PlanRow]:
+    return [_plan_row(v) for v in _row_values(qs)[:limit]]
+
+
+def iter_rows(as_of: AsOf, scope: Scope) -> Iterator[PlanRow]:
+    """Every row of the scope after its filters, as the database sends them (downloads and
+    the workbook's data sheet: the data behind the page, not only the rows it lists)."""
+    for values in _row_values(filtered(as_of, scope)).iterator(chunk_size=2_000):
+        yield _plan_row(values)
 
 
 @dataclass
@@ -296,7 +307,17 @@ def building_totals(as_of: AsOf, scope: Scope) -> list[Total]:
 
 
 def grand_total(as_of: AsOf, scope: Scope) -> Total:
+    """The whole scope: the sum of its floors when every floor was read (no query), else
+    summed by the database."""
+
     def compute():
+        floors = floor_totals(as_of, scope)
+        if len(floors) < MAX_GROUPS:
+            total = Total(None, _("合計"))
+            for floor in floors:
+                for name in (*COUNTS, "rows", "flagged"):
+                    setattr(total, name, getattr(total, name) + getattr(floor, name))
+            return total
         return _total(None, _("合計"), scoped(as_of, scope).aggregate(**_sums()))
 
     return as_of.once(f"layout.grand_total.{scope.key}", compute)

@@ -100,6 +100,13 @@ class LayoutFormSheet(Sheet):
             "過不足は確保席数－必要数を計算した値（△は不足）。印刷された過不足が計算と違う行は"
             "印刷値のまま載せ、「確認」欄に両方を示しています。"
         )
+        if table.cut:
+            note += _(
+                "全%(count)s行のうち先頭の%(shown)s行を載せています（計はすべての行の合計）。"
+            ) % {
+                "count": number(table.count),
+                "shown": number(table.shown),
+            }
         form_cell(ws, f"A{row + 1}:J{row + 1}", note, border=False, size=9, wrap=False)
         ws.freeze_panes = "C3"
         ws.print_area = f"A1:J{row + 1}"
@@ -142,5 +149,5 @@ class LayoutDataSheet(Sheet):
         if scope.fiscal_year is None:
             write_cell(ws, 1, 1, _("座席計画は登録されていません。"))
             return
-        datasheet.write(ws, scope.fiscal_year, selectors.rows(context.as_of, scope))
+        datasheet.write(ws, scope.fiscal_year, selectors.iter_rows(context.as_of, scope))
         setup_page(ws, landscape=True, title_rows="1:1")

@@ -42,8 +42,9 @@ def layout_table(request):
 
 
 def _export(as_of: AsOf, scope: selectors.Scope, export: str):
-    """The rows shown (the page's filters), in the city's layout: what the import reads."""
-    rows = selectors.rows(as_of, scope)
+    """Every row the page's filters match (not only the rows it lists), in the city's layout:
+    what the import reads. Streamed as the database sends them."""
+    rows = selectors.iter_rows(as_of, scope)
     header = datasheet.header(scope.fiscal_year)
     filename = _("座席計画_%(year)s_%(date)s時点") % {
         "year": selectors.fiscal_year_label(scope.fiscal_year),

@@ -89,8 +89,20 @@ def empty_plan(source_data):
     return before
 
 
-def test_the_printed_table_round_trips_through_the_import(editor_web, editor, empty_plan):
-    preview = upload(editor_web, "レイアウト.csv", csv_of(PRINTED_TABLE))
+def xlsx_of(text: str) -> bytes:
+    """The printed table typed into Excel: a title row, numbers as numbers, △7 as text."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["組織改革を反映したレイアウト変更について"])
+    for line in text.splitlines():
+        ws.append([int(cell) if cell.isdigit() else cell for cell in line.split("\t")])
+    return xlsx_bytes(book)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_the_printed_table_round_trips_through_the_import(editor_web, editor, empty_plan, kind):
+    content = csv_of(PRINTED_TABLE) if kind == "csv" else xlsx_of(PRINTED_TABLE)
+    preview = upload(editor_web, f"レイアウト.{kind}", content)
     r = result(preview)
     assert errors(preview) == []
     assert [c.kind for c in r.changes] == ["追加"] * 10
@@ -114,7 +126,7 @@ def test_the_printed_table_round_trips_through_the_import(editor_web, editor, em
     ]  # fmt: skip
     record = SeatPlan.history.filter(section__name="情報推進").latest("history_date")
     assert record.history_user == editor
-    assert record.history_change_reason == "Excel取込：レイアウト.csv"
+    assert record.history_change_reason == f"Excel取込：レイアウト.{kind}"
 
 
 def test_unchanged_download_has_no_changes(viewer_client, editor_web, source_data):
