@@ -50,6 +50,20 @@ class Building(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        if self.pk and self.floor_count:
+            highest = self.floors.aggregate(highest=models.Max("number"))["highest"]
+            if highest and highest > self.floor_count:
+                raise ValidationError(
+                    {
+                        "floor_count": _(
+                            "%(number)s階が登録されているため、階数を%(count)sにはできません。"
+                        )
+                        % {"number": highest, "count": self.floor_count}
+                    }
+                )
+
 
 class Floor(models.Model):
     """A floor of a building that the plan uses."""

@@ -110,3 +110,15 @@ def test_a_viewer_cannot_change_the_plan(client, viewer, section):
     response = client.post(PLAN_URL, plan_form(section.pk))
     assert response.status_code in (302, 403)
     assert not SeatPlan.objects.filter(fiscal_year=2024).exists()
+
+
+def test_a_building_cannot_lose_a_floor_in_use(editor_client, source_data):
+    honcho = Building.objects.get(name="本庁")
+    response = editor_client.post(
+        f"/admin/layout/building/{honcho.pk}/change/",
+        {"name": "本庁", "order": 1, "floor_count": 4, "named_in_print": ""},
+    )
+    assert response.status_code == 200
+    assert "5階が登録されているため、階数を4にはできません。" in errors_of(response)
+    honcho.refresh_from_db()
+    assert honcho.floor_count == 5
