@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "dataimport",
     "projects",
     "meetings",
+    "layout",
 ]
 
 MIDDLEWARE = [
