@@ -1,0 +1,32 @@
+"""The rollout's dashboard panel: live / scheduled / 未定, the longest slip, the deadline."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.history import AsOf
+from reports.dashboard import Panel
+
+from . import selectors
+
+
+class PbxPanel(Panel):
+    key = "pbx"
+    title = _("クラウドPBX")
+    order = 40
+    template_name = "pbx/panel.html"
+    link_url_name = "pbx:rollout"
+    link_label = _("施設ごとの状況を開く")
+    permission = "pbx.view_site"
+
+    def figures(self, as_of: AsOf):
+        return selectors.figures(as_of)
+
+    def get_context(self, as_of: AsOf) -> dict:
+        rows = selectors.site_rows(as_of)
+        return {
+            "figures": self.figures(as_of),
+            "summary": selectors.summary(as_of),
+            "contract": selectors.contract_as_of(as_of),
+            "rows": rows,
+            "warnings": [row for row in rows if row.deadline_warning],
+            "as_of": as_of,
+        }
