@@ -256,6 +256,15 @@ class Revision(models.Model):
     def __str__(self):
         return f"{self.site} {wareki(self.decided_on)} → {self.plan_label}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(APPEND_ONLY_MESSAGE)
+        self.slipped = self.is_slip(*self.previous_plan()) if self.changes_plan else False
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(APPEND_ONLY_MESSAGE)
+
     @property
     def changes_plan(self) -> bool:
         return self.undecided or self.planned_on is not None
@@ -320,15 +329,6 @@ class Revision(models.Model):
                 }
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError(APPEND_ONLY_MESSAGE)
-        self.slipped = self.is_slip(*self.previous_plan()) if self.changes_plan else False
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError(APPEND_ONLY_MESSAGE)
 
     def is_slip(self, previous_date, previous_undecided: bool) -> bool:
         """A slip: the plan moves to a later date, or to 未定 from a date."""
