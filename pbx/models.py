@@ -180,7 +180,25 @@ class RevisionQuerySet(models.QuerySet):
         raise AppendOnlyError(APPEND_ONLY_MESSAGE)
 
 
-class Revision(models.Model):
+class RevisionLabel(models.Model):
+    """How a revision (and its history record) is named in change logs: 令和4年10月24日決定 → 未定."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def text(self) -> str:
+        if self.undecided:
+            plan = str(_("未定"))
+        elif self.planned_on:
+            plan = wareki(self.planned_on)
+        else:
+            plan = str(Porting(self.porting).label) if self.porting else ""
+        label = _("%(day)s決定 → %(plan)s") % {"day": wareki(self.decided_on), "plan": plan}
+        return f"{label}（{self.reason}）" if self.reason else label
+
+
+class Revision(RevisionLabel):
     """One change of a site's plan: a new go-live date or 未定, decided on a date, and why.
 
     ``decision_date_known`` is off where the papers give no decision date: ``decided_on`` is
@@ -213,7 +231,7 @@ class Revision(models.Model):
         editable=False,
         help_text=_("それまでの予定より遅い日付、または未定になった変更。"),
     )
-    history = ProgrammeHistory()
+    history = ProgrammeHistory(bases=[RevisionLabel])
 
     objects = RevisionQuerySet.as_manager()
 

@@ -7,6 +7,8 @@ from reports.dashboard import Panel
 
 from . import selectors
 
+SITES_SHOWN = 10  # the page lists them all
+
 
 class PbxPanel(Panel):
     key = "pbx"
@@ -22,11 +24,13 @@ class PbxPanel(Panel):
 
     def get_context(self, as_of: AsOf) -> dict:
         rows = selectors.site_rows(as_of)
+        shown = selectors.with_steps(rows[:SITES_SHOWN], as_of.day)
         return {
             "figures": self.figures(as_of),
             "summary": selectors.summary(as_of),
             "contract": selectors.contract_as_of(as_of),
-            "rows": rows,
-            "warnings": [row for row in rows if row.deadline_warning],
+            "rows": shown,
+            "more": len(rows) - len(shown),
+            "warnings": [row for row in rows if row.deadline_warning][:SITES_SHOWN],
             "as_of": as_of,
         }
