@@ -6,7 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryWithPartsAdmin
 from core.japanese import wareki
+from dataimport.admin import ImportAdminMixin
+from dataimport.imports import ADDED
 
+from .imports import RevisionImporter
 from .models import Contract, Revision, Site
 
 
@@ -98,8 +101,11 @@ class SiteAdmin(HistoryWithPartsAdmin):
 
 
 @admin.register(Revision)
-class RevisionAdmin(AppendOnlyMixin, admin.ModelAdmin):
-    """Revisions are added here or under their site; a stored one is only viewed."""
+class RevisionAdmin(AppendOnlyMixin, ImportAdminMixin, admin.ModelAdmin):
+    """Revisions are added here, under their site or from a spreadsheet; a stored one is only
+    viewed."""
+
+    importer = RevisionImporter
 
     list_display = (
         "site",
@@ -125,6 +131,17 @@ class RevisionAdmin(AppendOnlyMixin, admin.ModelAdmin):
     @admin.display(description=_("変更後の予定"))
     def plan(self, obj):
         return obj.plan_label
+
+    def changelist_view(self, request, extra_context=None):
+        if self.has_add_permission(request):
+            extra_context = {**(extra_context or {}), "import_url": self._import_url()}
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def _has_import_permission(self, request, result=None) -> bool:
+        """An import only adds revisions: the add permission is what it needs."""
+        if result is not None and any(change.kind != ADDED for change in result.changes):
+            return False
+        return self.has_add_permission(request)
 
     def delete_view(self, request, object_id, extra_context=None):
         raise PermissionDenied
