@@ -28,7 +28,6 @@ class PbxPanel(Panel):
         return {
             "figures": self.figures(as_of),
             "summary": selectors.summary(as_of),
-            "contract": selectors.contract_as_of(as_of),
             "rows": shown,
             "more": len(rows) - len(shown),
             "warnings": [row for row in rows if row.deadline_warning][:SITES_SHOWN],

@@ -355,13 +355,13 @@ class Summary:
 
 def summary(as_of: AsOf, warn_days: int = DEFAULT_WARN_DAYS) -> Summary:
     rows = site_rows(as_of, warn_days)
-    contract = contract_as_of(as_of)
     states = defaultdict(int)
     for row in rows:
         states[row.state] += 1
     slipping = [row for row in rows if row.slip_days > 0]
     longest = max(slipping, key=lambda row: (row.slip_days, -row.order), default=None)
-    due_on = contract.due_on if contract else None
+    # The rollout's deadline: the earliest of its contracts' (read with the sites, no query).
+    due_on = min((row.due_on for row in rows), default=None)
     return Summary(
         live=states[State.LIVE],
         scheduled=states[State.SCHEDULED],
