@@ -44,7 +44,7 @@ def test_one_bar_per_site_and_the_as_of_date_changes_them(
         .startswith("当初10/17 → 10/24 → 未定")
     )
 
-    page.get_by_label("時点").fill("2022-10-10")
+    page.get_by_label("時点", exact=True).fill("2022-10-10")
     page.get_by_role("button", name="表示", exact=True).click()
     page.wait_for_url("**as_of=2022-10-10*")
     chart.and_(page.locator("[data-drawn=true]")).wait_for()
