@@ -4,12 +4,15 @@ benchmark (``benchmarks/pbx_scale.py``). Not used by the application itself."""
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from django.db import transaction
 
 from core.db import analyze
 
 from .models import Contract, Porting, Revision, Site
+
+TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 
 
 @transaction.atomic
@@ -29,6 +32,8 @@ def add_sites(sites: int, revisions: int, *, start: dt.date = dt.date(2022, 3, 1
         )
         for n in range(sites)
     )
+    recorded = dt.datetime.combine(start, dt.time(9), tzinfo=TOKYO)
+    Site.history.bulk_history_create(created, default_date=recorded)
     rows = []
     for site in created:
         planned = site.first_planned_on

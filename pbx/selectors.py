@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from core.figures import Figure, FigureSource
 from core.history import AsOf
+from core.history import as_of as recorded_as_of
 from core.japanese import wareki
 
 from .models import Contract, Porting, Revision, Site
@@ -185,7 +186,7 @@ def short_date(day: dt.date | None) -> str:
 
 def _plan_as_of(day: dt.date, column: str):
     latest = (
-        Revision.objects.filter(PLAN_CHANGES, site_id=OuterRef("pk"), decided_on__lte=day)
+        Revision.objects.filter(PLAN_CHANGES, site_id=OuterRef("id"), decided_on__lte=day)
         .order_by("-decided_on", "-id")
         .values(column)[:1]
     )
@@ -194,7 +195,7 @@ def _plan_as_of(day: dt.date, column: str):
 
 def _porting_as_of(day: dt.date):
     latest = (
-        Revision.objects.filter(site_id=OuterRef("pk"), decided_on__lte=day)
+        Revision.objects.filter(site_id=OuterRef("id"), decided_on__lte=day)
         .exclude(porting="")
         .order_by("-decided_on", "-id")
         .values("porting")[:1]
@@ -204,7 +205,7 @@ def _porting_as_of(day: dt.date):
 
 def _count_as_of(day: dt.date, condition: Q):
     counted = (
-        Revision.objects.filter(condition, site_id=OuterRef("pk"), decided_on__lte=day)
+        Revision.objects.filter(condition, site_id=OuterRef("id"), decided_on__lte=day)
         .order_by()
         .values("site_id")
         .annotate(n=Count("id"))
@@ -213,15 +214,17 @@ def _count_as_of(day: dt.date, condition: Q):
     return Subquery(counted, output_field=IntegerField())
 
 
-def sites_as_of(day: dt.date, sites: QuerySet | None = None) -> QuerySet:
-    """Sites with their plan, porting and counts as of ``day``: one query, in the database."""
-    sites = Site.objects.all() if sites is None else sites
+def sites_as_of(day: dt.date, moment: dt.datetime | None = None) -> QuerySet:
+    """Sites with their plan, porting and counts as of ``day``: one query, in the database.
+
+    The sites themselves (name, first plan, go-live) as they were recorded at ``moment`` (the
+    history; None: the live table), their revisions by decision date up to ``day``."""
+    sites = recorded_as_of(Site, moment)
     return (
-        sites.select_related(None)
-        .annotate(
+        sites.annotate(
             plan_on=_plan_as_of(day, "planned_on"),
             plan_undecided=Subquery(
-                Revision.objects.filter(PLAN_CHANGES, site_id=OuterRef("pk"), decided_on__lte=day)
+                Revision.objects.filter(PLAN_CHANGES, site_id=OuterRef("id"), decided_on__lte=day)
                 .order_by("-decided_on", "-id")
                 .values("undecided")[:1],
                 output_field=BooleanField(),
@@ -231,7 +234,7 @@ def sites_as_of(day: dt.date, sites: QuerySet | None = None) -> QuerySet:
             plan_changes=_count_as_of(day, PLAN_CHANGES),
         )
         .values(
-            "pk",
+            "id",
             "name",
             "order",
             "contract_id",
@@ -245,7 +248,7 @@ def sites_as_of(day: dt.date, sites: QuerySet | None = None) -> QuerySet:
             "slips",
             "plan_changes",
         )
-        .order_by("order", "pk")
+        .order_by("order", "id")
     )
 
 
@@ -256,7 +259,7 @@ def _row(values: dict, day: dt.date, warn_days: int) -> SiteRow:
     if planned_on is None and not undecided:
         planned_on = values["first_planned_on"]
     return SiteRow(
-        pk=values["pk"],
+        pk=values["id"],
         name=values["name"],
         order=values["order"],
         contract_id=values["contract_id"],
@@ -279,7 +282,7 @@ def site_rows(as_of: AsOf, warn_days: int = DEFAULT_WARN_DAYS) -> list[SiteRow]:
     day = as_of.day
 
     def compute():
-        return [_row(values, day, warn_days) for values in sites_as_of(day)]
+        return [_row(values, day, warn_days) for values in sites_as_of(day, as_of.moment)]
 
     return as_of.once(f"pbx.site_rows.{warn_days}", compute)
 

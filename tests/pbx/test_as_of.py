@@ -138,3 +138,22 @@ def test_a_plan_past_the_deadline_is_warned(source_data, editor):
     rows = {row.name: row for row in selectors.site_rows(AsOf(dt.date(2022, 11, 1)))}
     assert rows["明浜支所"].deadline_warning == "予定日が履行期限（令和4年12月31日）を過ぎています"
     assert rows["明浜支所"].slip_count == 1 and rows["明浜支所"].slip_days == 66
+
+
+def test_the_sites_themselves_are_read_as_recorded_on_the_day(source_data):
+    """A site renamed or given a new first plan later shows as it was on a past day; a site
+    added later is not there (the history, not the live table)."""
+    site = Site.objects.get(name="公民館")
+    site.name, site.first_planned_on = "中央公民館", dt.date(2022, 11, 28)
+    site.save()
+    contract = Contract.objects.get()
+    Site.objects.create(
+        contract=contract, name="新施設", order=9, first_planned_on=dt.date(2023, 1, 5)
+    )
+    past = rows_of(PAPERS_DAY)
+    assert list(past) == ["本庁", "明浜支所", "野村支所", "城川支所", "三瓶支所", "公民館"]
+    assert story(past["公民館"]) == "11/21 → 未定"
+    today = {row.name: row for row in selectors.site_rows(AsOf.today())}
+    assert list(today)[-2:] == ["中央公民館", "新施設"]
+    assert story(selectors.with_steps([today["中央公民館"]], dt.date.today())[0]) == "11/28 → 未定"
+    assert rows_of(dt.date(2022, 2, 24)) == {}  # before the contract: nothing recorded yet
