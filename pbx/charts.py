@@ -58,6 +58,21 @@ def timeline_chart(rows: list[SiteRow], start: dt.date, due_on: dt.date, day: dt
             hovertemplate="%{y}: " + _("当初予定") + " %{x|%m/%d}<extra></extra>",
         )
     )
+    warned = [row for row in rows if row.deadline_warning]
+    if warned:
+        figure.add_trace(
+            go.Scatter(
+                name=_("履行期限の注意"),
+                x=[due_on.isoformat()] * len(warned),
+                y=[plotly_text(row.name) for row in warned],
+                mode="markers+text",
+                text=["⚠"] * len(warned),
+                textposition="middle right",
+                marker={"symbol": "triangle-up", "size": 12, "color": "#d62728"},
+                customdata=[plotly_text(row.deadline_warning) for row in warned],
+                hovertemplate="%{y}: %{customdata}<extra></extra>",
+            )
+        )
     figure.update_layout(
         font_family=FONT,
         barmode="overlay",

@@ -88,6 +88,14 @@ def test_the_timeline_has_one_bar_per_site_and_lines_for_the_day_and_deadline(
     ]
     table = html.split('class="chart-table" open', 1)[1].split("</table>", 1)[0]
     assert '<th scope="row">本庁</th><td>令和4年10月17日</td><td>未定</td>' in table
+    assert not [t for t in figure["data"] if t["name"] == "履行期限の注意"]  # 68 days left
+    html = viewer_client.get(f"/pbx/?as_of={PAPERS}&warn_days=90").content.decode()
+    data = re.search(
+        r'<script id="chart-pbx-timeline-data" type="application/json">(.*?)</script>', html, re.S
+    )
+    warned = [t for t in json.loads(data.group(1))["data"] if t["name"] == "履行期限の注意"]
+    assert warned[0]["y"] == ["本庁", "城川支所", "三瓶支所", "公民館"]
+    assert warned[0]["customdata"][0] == "未定のまま履行期限まで68日です"
 
 
 def test_filters_and_the_deadline_warning(viewer_client, source_data):
