@@ -137,3 +137,44 @@ def test_the_editor_adds_a_revision_in_the_admin(source_data, editor_client):
     revision = Revision.objects.get(site_id=2)
     assert revision.planned_on == dt.date(2022, 11, 2) and revision.slipped is False
     assert revision.history.get().history_user.username == "tanaka"
+
+
+def test_a_site_page_lists_its_revisions_read_only_and_adds_a_new_one(source_data, editor_client):
+    page = editor_client.get("/admin/pbx/site/1/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "revisions-0-decided_on" not in html  # the stored ones cannot be edited
+    assert "revisions-2-decided_on" in html or "revisions-__prefix__-decided_on" in html
+    data = {
+        "contract": 1,
+        "name": "本庁",
+        "order": 1,
+        "first_planned_on": "2022-10-17",
+        "state": "planned",
+        "went_live_on": "",
+        "note": "",
+        "revisions-TOTAL_FORMS": 3,
+        "revisions-INITIAL_FORMS": 2,
+        "revisions-MIN_NUM_FORMS": 0,
+        "revisions-MAX_NUM_FORMS": 1000,
+        "revisions-0-id": 1,
+        "revisions-0-site": 1,
+        "revisions-1-id": 2,
+        "revisions-1-site": 1,
+        "revisions-2-site": 1,
+        "revisions-2-decided_on": "2022-11-02",
+        "revisions-2-decision_date_known": "on",
+        "revisions-2-planned_on": "2022-11-28",
+        "revisions-2-porting": "done",
+        "revisions-2-reason": "番ポ完了",
+        "revisions-2-note": "",
+    }
+    response = editor_client.post("/admin/pbx/site/1/change/", data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    added = Revision.objects.filter(site_id=1).order_by("-id").first()
+    assert (added.planned_on, added.porting, added.slipped) == (
+        dt.date(2022, 11, 28),
+        "done",
+        False,
+    )
+    assert Revision.objects.get(pk=1).planned_on == dt.date(2022, 10, 24)
