@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "projects",
     "meetings",
     "layout",
+    "pbx",
 ]
 
 MIDDLEWARE = [
