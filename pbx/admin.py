@@ -17,6 +17,8 @@ class AppendOnlyMixin:
     """Stored revisions are shown read-only and never deleted, for every user (superusers
     included: the database refuses the edit anyway)."""
 
+    append_only = True  # nothing stored is changed: no stale form to refuse
+
     def has_change_permission(self, request, obj=None):
         return False
 
