@@ -19,7 +19,7 @@ from core.figures import FigureSource
 from core.history import ProgrammeHistory
 from core.japanese import fiscal_year_label, wareki
 
-RATE_RANGE_MESSAGE = _("率は0から100の間（%）で入力してください。")
+RATE_RANGE_MESSAGE = _("率は0以上100以下の数で入力してください（単位は%%）。")
 PERIOD_ORDER_MESSAGE = _("期間の終了日が開始日より前になっています。")
 ELECTRONIC_OVER_TOTAL_MESSAGE = _("電子決裁の件数が決裁件数（合計）を超えています。")
 OVERLAP_CONSTRAINT = "approval_measurement_no_overlap"  # the database's own check (migration 0002)
