@@ -17,13 +17,9 @@ def department(name: str, start: dt.date | None = OCTOBER, order: int = 0) -> De
 
 
 def count(dep: Department, month: dt.date, electronic: int, total: int, **fields) -> Measurement:
+    fields.setdefault("period_end", end_of_month(month))
     return Measurement.objects.create(
-        department=dep,
-        period_start=month,
-        period_end=end_of_month(month),
-        electronic=electronic,
-        total=total,
-        **fields,
+        department=dep, period_start=month, electronic=electronic, total=total, **fields
     )
 
 
