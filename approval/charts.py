@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from core.charts import FONT, Chart, plotly_text
@@ -19,12 +17,19 @@ def _percent_value(rate: Decimal | None) -> float | None:
     return None if rate is None else round(float(rate) * 100, 1)
 
 
+def _scatter(**trace) -> dict:
+    return {"type": "scatter", **trace}
+
+
 def rate_chart(series: RateSeries) -> Chart:
     """全庁 (bold), each department, the target per fiscal year (a dashed step line) and the
-    published whole-office rates (markers); the table under it has every number shown."""
+    published whole-office rates (markers); the table under it has every number shown.
+
+    The figure is written as plotly's JSON directly: ``plotly.graph_objects`` validates every
+    property of every trace, which took about a second with 50 departments."""
     labels = [m.label for m in series.months]
     traces = [
-        go.Scatter(
+        _scatter(
             x=labels,
             y=[_percent_value(m.whole_rate) for m in series.months],
             name=_("全庁"),
@@ -39,7 +44,7 @@ def rate_chart(series: RateSeries) -> Chart:
             counts = month.departments.get(department_id)
             values.append(_percent_value(rate_of(*counts)) if counts else None)
         traces.append(
-            go.Scatter(
+            _scatter(
                 x=labels,
                 y=values,
                 name=plotly_text(name),
@@ -49,7 +54,7 @@ def rate_chart(series: RateSeries) -> Chart:
             )
         )
     traces.append(
-        go.Scatter(
+        _scatter(
             x=labels,
             y=[None if m.target is None else float(m.target) for m in series.months],
             name=_("目標"),
@@ -60,7 +65,7 @@ def rate_chart(series: RateSeries) -> Chart:
     )
     if any(m.published is not None for m in series.months):
         traces.append(
-            go.Scatter(
+            _scatter(
                 x=labels,
                 y=[None if m.published is None else float(m.published) for m in series.months],
                 name=_("全庁（公表値）"),
@@ -69,17 +74,16 @@ def rate_chart(series: RateSeries) -> Chart:
                 hovertemplate="%{x} 公表値: %{y:.1f}%<extra></extra>",
             )
         )
-    figure = go.Figure(traces)
-    figure.update_layout(
-        font_family=FONT,
-        margin={"l": 10, "r": 10, "t": 10, "b": 40},
-        height=380,
-        yaxis={"title": {"text": "%"}, "range": [0, 100], "automargin": True},
-        xaxis={"type": "category", "automargin": True},
-        legend={"orientation": "h", "y": -0.2},
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-    )
+    layout = {
+        "font": {"family": FONT},
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
+        "height": 380,
+        "yaxis": {"title": {"text": "%"}, "range": [0, 100], "automargin": True},
+        "xaxis": {"type": "category", "automargin": True},
+        "legend": {"orientation": "h", "y": -0.2},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+    }
     header = [
         _("月"),
         _("全庁"),
@@ -104,7 +108,7 @@ def rate_chart(series: RateSeries) -> Chart:
     return Chart(
         key="approval-rate",
         title=_("電子決裁率の推移（月別）"),
-        figure=json.loads(figure.to_json()),
+        figure={"data": traces, "layout": layout},
         header=header,
         rows=rows,
         numeric_columns=set(range(1, len(header))),
