@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import history
@@ -273,6 +274,19 @@ def _current_rates(as_of: AsOf) -> CurrentRates:
     )
 
 
+def counts_updated_on(as_of: AsOf) -> dt.date | None:
+    """The day of the newest change to the counts up to the date (データ更新日)."""
+
+    def read():
+        records = Measurement.history.all()
+        if as_of.moment is not None:
+            records = records.filter(history_date__lte=as_of.moment)
+        newest = records.aggregate(newest=Max("history_date"))["newest"]
+        return timezone.localtime(newest).date() if newest else None
+
+    return as_of.once("approval.updated_on", read)
+
+
 def whole_rate_figure(as_of: AsOf, month: dt.date | None, sums: dict) -> RateFigure:
     """電子決裁率（全庁）: the sum of the departments' electronic approvals over the sum of all
     their approvals, aggregated in the database."""
@@ -294,6 +308,7 @@ def whole_rate_figure(as_of: AsOf, month: dt.date | None, sums: dict) -> RateFig
         denominator=total,
         numerator_label=str(_("電子決裁")),
         denominator_label=str(_("決裁")),
+        updated_on=counts_updated_on(as_of) if month is not None else None,
     )
 
 
