@@ -106,3 +106,22 @@ def test_departments_are_listed_in_their_order():
     count(department("A部", order=1), OCTOBER, 1, 2)
     assert [d.name for d in selectors.current_rates(AsOf.today()).departments] == ["A部", "B部"]
     assert Department.objects.count() == 2
+
+
+def test_rates_as_of_a_past_date_come_from_the_history():
+    """A count corrected later shows its old value as of a date before the correction."""
+    import zoneinfo
+
+    from approval.models import Measurement
+
+    tokyo = zoneinfo.ZoneInfo("Asia/Tokyo")
+    measurement = count(department("総務部"), OCTOBER, 50, 100)
+    Measurement.history.update(history_date=dt.datetime(2022, 11, 10, 9, tzinfo=tokyo))
+    Department.history.update(history_date=dt.datetime(2022, 11, 10, 9, tzinfo=tokyo))
+    measurement.electronic = 70
+    measurement.save()  # corrected today
+    assert selectors.current_rates(AsOf(dt.date(2022, 11, 9))).month is None  # not yet recorded
+    then = selectors.current_rates(AsOf(dt.date(2022, 12, 1)))
+    assert then.whole.formatted == "50.0%"
+    assert then.whole.updated_on == dt.date(2022, 11, 10)
+    assert selectors.current_rates(AsOf.today()).whole.formatted == "70.0%"
