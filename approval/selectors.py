@@ -166,14 +166,52 @@ def plan_sections(as_of: AsOf) -> list[PlanSection]:
     return sections
 
 
-def latest_month(as_of: AsOf) -> dt.date | None:
-    """The newest month with counts up to the date."""
+def monthly_totals(as_of: AsOf) -> list[dict]:
+    """The whole office's sums per month, newest first (the newest MONTHS_CHARTED months with
+    counts): one GROUP BY in the database. The current rate and the chart's 全庁 line both
+    come from it, so the whole-office rate is always summed by the database."""
 
     def read():
-        last = measurements(as_of).aggregate(last=Max("period_start"))["last"]
-        return first_of_month(last) if last else None
+        rows = (
+            measurements(as_of)
+            .annotate(month=TruncMonth("period_start"))
+            .order_by()
+            .values("month")
+            .annotate(departments=Count("department_id", distinct=True), **_sums())
+            .order_by("-month")[:MONTHS_CHARTED]
+        )
+        return [{**row, "month": _as_date(row["month"])} for row in rows]
 
-    return as_of.once("approval.latest_month", read)
+    return as_of.once("approval.monthly_totals", read)
+
+
+def latest_month(as_of: AsOf) -> dt.date | None:
+    """The newest month with counts up to the date."""
+    totals = monthly_totals(as_of)
+    return totals[0]["month"] if totals else None
+
+
+def department_months(as_of: AsOf) -> dict[dt.date, dict[int, dict]]:
+    """Each department's sums per month, over the months of ``monthly_totals`` (one GROUP BY)."""
+
+    def read():
+        totals = monthly_totals(as_of)
+        if not totals:
+            return {}
+        rows = (
+            measurements(as_of)
+            .filter(period_start__gte=totals[-1]["month"])
+            .annotate(month=TruncMonth("period_start"))
+            .order_by()
+            .values("month", "department_id")
+            .annotate(**_sums())
+        )
+        found: dict[dt.date, dict[int, dict]] = {}
+        for row in rows:
+            found.setdefault(_as_date(row["month"]), {})[row["department_id"]] = row
+        return found
+
+    return as_of.once("approval.department_months", read)
 
 
 # --- The current rate: whole office and per department ----------------------------------------
@@ -237,29 +275,24 @@ def current_rates(as_of: AsOf) -> CurrentRates:
 
 
 def _current_rates(as_of: AsOf) -> CurrentRates:
-    month = latest_month(as_of)
-    if month is None:
+    totals = monthly_totals(as_of)
+    if not totals:
         return CurrentRates(None, whole_rate_figure(as_of, None, {}))
-    in_month = measurements(as_of).filter(
-        period_start__gte=month, period_start__lte=end_of_month(month)
-    )
-    whole = in_month.aggregate(departments=Count("department_id", distinct=True), **_sums())
-    per_department = (
-        in_month.order_by().values("department_id").annotate(**_sums()).order_by("department_id")
-    )
+    whole = totals[0]
+    month = whole["month"]
     names = department_names(as_of)
     order = {d.id: position for position, d in enumerate(departments(as_of))}
     rows = [
         DepartmentRate(
-            department_id=row["department_id"],
-            name=names.get(row["department_id"], str(row["department_id"])),
+            department_id=department_id,
+            name=names.get(department_id, str(department_id)),
             electronic=row["electronic_sum"],
             total=row["total_sum"],
             period_start=row["first"],
             period_end=row["last"],
             reconstructed=bool(row["reconstructed"]),
         )
-        for row in per_department
+        for department_id, row in department_months(as_of).get(month, {}).items()
     ]
     rows.sort(key=lambda r: (order.get(r.department_id, len(order)), r.department_id))
     target = targets(as_of).get(fiscal_year_of(month))
@@ -423,44 +456,44 @@ def _rate_series(as_of: AsOf) -> RateSeries:
         return RateSeries([], [])
     last = max(months_with_data)
     first = _add_months(last, -(MONTHS_CHARTED - 1))
-    window = measurements(as_of).filter(period_start__gte=first)
-    by_month = window.annotate(month=TruncMonth("period_start")).order_by()
-    whole = {
-        row["month"]: row
-        for row in by_month.values("month").annotate(e=Sum("electronic"), t=Sum("total"))
+    whole = {row["month"]: row for row in monthly_totals(as_of)}
+    per_department = department_months(as_of)
+    seen = {
+        department_id
+        for month, rows in per_department.items()
+        if month >= first
+        for department_id in rows
     }
-    per_department: dict[dt.date, dict[int, tuple[int, int]]] = {}
-    seen: set[int] = set()
-    for row in by_month.values("month", "department_id").annotate(
-        e=Sum("electronic"), t=Sum("total")
-    ):
-        per_department.setdefault(_as_date(row["month"]), {})[row["department_id"]] = (
-            row["e"],
-            row["t"],
-        )
-        seen.add(row["department_id"])
-    whole = {_as_date(month): row for month, row in whole.items()}
     published_by_month = {}
     for rate in sorted(published, key=lambda r: r.period_end):
         published_by_month[first_of_month(rate.period_start)] = Decimal(rate.rate)
     goals = targets(as_of)
-    shown_first = min([first, *published_by_month])
-    months = [
-        MonthRates(
-            month=month,
-            whole_electronic=whole.get(month, {}).get("e"),
-            whole_total=whole.get(month, {}).get("t"),
-            departments=per_department.get(month, {}),
-            target=goals.get(fiscal_year_of(month)),
-            published=published_by_month.get(month),
+    months = []
+    for month in _months(first, last):
+        counts = per_department.get(month, {})
+        months.append(
+            MonthRates(
+                month=month,
+                whole_electronic=whole.get(month, {}).get("electronic_sum"),
+                whole_total=whole.get(month, {}).get("total_sum"),
+                departments={
+                    d: (row["electronic_sum"], row["total_sum"]) for d, row in counts.items()
+                },
+                target=goals.get(fiscal_year_of(month)),
+                published=published_by_month.get(month),
+            )
         )
-        for month in _months(max(shown_first, first), last)
-    ]
     # Leading months with nothing at all are left out (a new programme has a short history).
     while months and not (months[0].whole_total is not None or months[0].published is not None):
         months.pop(0)
     ordered = [(d.id, d.name) for d in departments(as_of) if d.id in seen]
     return RateSeries(months, ordered)
+
+
+def recent_months_start(as_of: AsOf) -> dt.date | None:
+    """The first month of the chart's window (the workbook's counts sheet covers it too)."""
+    last = latest_month(as_of)
+    return _add_months(last, -(MONTHS_CHARTED - 1)) if last else None
 
 
 def _as_date(value) -> dt.date:
@@ -470,15 +503,15 @@ def _as_date(value) -> dt.date:
 # --- The counts as a table (data sheet, export) -------------------------------------------------
 
 
-def count_rows(as_of: AsOf):
-    """Every count as it stood then, with its department's name, in order (a data sheet)."""
+def count_rows(as_of: AsOf, since: dt.date | None = None):
+    """Every count as it stood then (of periods from ``since``), with its department's name,
+    in order (a data sheet, an export), read in chunks."""
     names = department_names(as_of)
-    rows = (
-        measurements(as_of)
-        .order_by("period_start", "department_id")
-        .values_list(
-            "department_id", "period_start", "period_end", "electronic", "total", "source", "note"
-        )
+    counts = measurements(as_of)
+    if since is not None:
+        counts = counts.filter(period_start__gte=since)
+    rows = counts.order_by("period_start", "department_id").values_list(
+        "department_id", "period_start", "period_end", "electronic", "total", "source", "note"
     )
     for department_id, start, end, electronic, total, source, note in rows.iterator(2000):
         yield (names.get(department_id, ""), start, end, electronic, total, source, note)

@@ -179,36 +179,48 @@ class ApprovalRolloutSheet(Sheet):
         setup_page(ws, landscape=True, title_rows="1:1")
 
 
+COUNT_HEADER = (
+    "部", "期間開始", "期間終了", "電子決裁件数", "決裁件数", "電子決裁率", "出典", "備考",
+)  # fmt: skip
+COUNT_WIDTHS = [16, 12, 12, 12, 12, 12, 24, 40]
+
+
+def count_sheet_rows(counts):
+    """The counts as data-sheet rows: the rate as a ratio (0.669, shown 66.9%), none for a zero
+    total; the source in words."""
+    labels = dict(FigureSource.choices)
+    for name, start, end, electronic, total, source, note in counts:
+        rate = selectors.rate_of(electronic, total)
+        yield (
+            name,
+            start,
+            end,
+            electronic,
+            total,
+            None if rate is None else float(rate),
+            str(labels.get(source, source)),
+            note or None,
+        )
+
+
 class ApprovalCountsSheet(Sheet):
-    """電子決裁_件数(データ): every count (one department and period a row) with its rate, then
-    the published rates (counts empty: only the rate was published)."""
+    """電子決裁_件数(データ): the counts of the chart's months (the last MONTHS_CHARTED months
+    with counts; one department and period a row) with their rate, then the published rates
+    (counts empty: only the rate was published). Every count, all years, is the page's
+    download (the same columns)."""
 
     key = "approval_counts"
     title = "電子決裁_件数(データ)"
     order = 42
     permission = "approval.view_measurement"
-    HEADER = (
-        "部", "期間開始", "期間終了", "電子決裁件数", "決裁件数", "電子決裁率", "出典", "備考",
-    )  # fmt: skip
     RATE_COLUMN = 6
 
     def write(self, ws, context: WorkbookContext) -> None:
         as_of = context.as_of
-        labels = dict(FigureSource.choices)
 
         def rows():
-            for name, start, end, electronic, total, source, note in selectors.count_rows(as_of):
-                rate = selectors.rate_of(electronic, total)
-                yield (
-                    name,
-                    start,
-                    end,
-                    electronic,
-                    total,
-                    None if rate is None else float(rate),
-                    str(labels.get(source, source)),
-                    note or None,
-                )
+            since = selectors.recent_months_start(as_of)
+            yield from count_sheet_rows(selectors.count_rows(as_of, since) if since else [])
             for rate in selectors.published_rates(as_of):
                 yield (
                     _("全庁"),
@@ -221,7 +233,7 @@ class ApprovalCountsSheet(Sheet):
                     rate.source,
                 )
 
-        data_sheet(ws, self.HEADER, rows(), widths=[16, 12, 12, 12, 12, 12, 24, 40])
+        data_sheet(ws, COUNT_HEADER, rows(), widths=COUNT_WIDTHS)
         for (cell,) in ws.iter_rows(min_row=2, min_col=self.RATE_COLUMN, max_col=self.RATE_COLUMN):
             if cell.value is not None:
                 cell.number_format = PERCENT_FORMAT

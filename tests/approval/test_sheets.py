@@ -124,3 +124,45 @@ def test_a_formula_like_department_name_stays_text(viewer_client, source_data):
     data = workbook(viewer_client, "")["電子決裁_導入状況(データ)"]
     cell = data.cell(5, 1)
     assert cell.value == "=1+1" and cell.data_type == "s"
+
+
+def test_the_page_downloads_every_count_as_xlsx_and_csv(viewer_client, source_data):
+    from approval.models import Department
+
+    general = Department.objects.get(name="総務部")
+    count(general, OCTOBER, 9, 10)
+    count(general, dt.date(2022, 11, 1), 0, 0)
+    response = viewer_client.get("/approval/?export=xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    ws = book["電子決裁_件数(データ)"]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert rows[1][:6] == [
+        "総務部",
+        dt.datetime(2022, 10, 1),
+        dt.datetime(2022, 10, 31),
+        9,
+        10,
+        0.9,
+    ]
+    assert ws.cell(2, 6).number_format == "0.0%"
+    assert rows[2][5] is None  # a zero total: no rate
+    csv = b"".join(viewer_client.get("/approval/?export=csv").streaming_content).decode("utf-8-sig")
+    lines = csv.splitlines()
+    assert lines[0] == "部,期間開始,期間終了,電子決裁件数,決裁件数,電子決裁率,出典,備考"
+    assert lines[1].startswith("総務部,2022-10-01,2022-10-31,9,10,0.9,データから集計")
+
+
+def test_the_workbook_counts_sheet_covers_the_charted_months(viewer_client, source_data):
+    from approval.models import Department
+    from approval.selectors import MONTHS_CHARTED
+
+    from .factories import month_after
+
+    general = Department.objects.get(name="総務部")
+    for n in range(MONTHS_CHARTED + 6):
+        count(general, month_after(OCTOBER, n), 1, 2)
+    data = list(workbook(viewer_client, "")["電子決裁_件数(データ)"].iter_rows(values_only=True))
+    counted = [row for row in data[1:] if row[6] == "データから集計"]
+    assert len(counted) == MONTHS_CHARTED
+    assert counted[0][1] == dt.datetime.combine(month_after(OCTOBER, 6), dt.time())
