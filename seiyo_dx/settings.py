@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "meetings",
     "layout",
     "pbx",
+    "approval",
 ]
 
 MIDDLEWARE = [
