@@ -274,6 +274,8 @@ class Revision(RevisionLabel):
     def __str__(self):
         return f"{self.site} {wareki(self.decided_on)} → {self.plan_label}"
 
+    append_only = True  # for generic code and tests: stored rows are never changed
+
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError(APPEND_ONLY_MESSAGE)

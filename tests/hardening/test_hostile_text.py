@@ -70,7 +70,12 @@ def fill(round_name: str) -> int:
     for model, field in text_fields():
         by_model.setdefault(model, []).append(field)
     for model, fields in by_model.items():
-        for instance in model.objects.all():
+        for instance in list(model.objects.all()):
+            if getattr(model, "append_only", False):
+                # Stored rows are never changed: the hostile text comes in a new row (a
+                # correction recorded after the others).
+                instance.pk = instance.id = None
+                instance._state.adding = True
             for field in fields:
                 suffix = f" {written}"  # unique fields stay unique; the start stays as it is
                 limit = field.max_length or 10_000
