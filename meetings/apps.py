@@ -8,7 +8,11 @@ class MeetingsConfig(ProgrammeAppConfig):
     name = "meetings"
     verbose_name = _("会議")
     url_prefix = "meetings"
-    source_fixtures = (SourceFixture("meeting_2022_11_01.json", "2022-11-24", "会議結果報告書"),)
+    source_fixtures = (
+        SourceFixture("meeting_2022_11_01.json", "2022-11-24", "会議結果報告書"),
+        # Known only from the 2022-11-01 papers: "2022.3.14の行政経営戦略会議資料より変更なし".
+        SourceFixture("meeting_2022_03_14.json", "2022-03-14", "2022.3.14 行政経営戦略会議資料"),
+    )
 
     def ready(self):
         from core.registry import NavItem, navigation
