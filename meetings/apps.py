@@ -22,8 +22,8 @@ class MeetingsConfig(ProgrammeAppConfig):
 
         from . import selectors
         from .changes import MeetingChanges, previous_meeting
-        from .panels import MeetingPanel
-        from .sheets import AgendaPaperSheet, MeetingReportSheet
+        from .panels import CommitmentPanel, MeetingPanel
+        from .sheets import AgendaPaperSheet, FollowUpSheet, MeetingReportSheet
 
         navigation.register(NavItem("meetings", _("会議"), "meetings:list", 30))
         date_shortcuts.register(
@@ -36,8 +36,10 @@ class MeetingsConfig(ProgrammeAppConfig):
             )
         )
         register_panel(MeetingPanel)
+        register_panel(CommitmentPanel)
         register_sheet(MeetingReportSheet)
         register_sheet(AgendaPaperSheet)
+        register_sheet(FollowUpSheet)
         register_change_source(MeetingChanges)
         baselines.register(
             BaselineSource("meetings", previous_meeting, permission="meetings.view_meeting")
