@@ -96,6 +96,7 @@ def test_sheets_come_in_the_registered_order(workbook):
     assert workbook.sheetnames == [
         "会議結果報告書",
         "重要計画付議(報告)書",
+        "前回までの指示事項の対応状況",
         "前回の会議からの変更",
         "前回の会議からの変更(データ)",
         "全体のスケジュール",

@@ -68,9 +68,10 @@ def test_the_workbook_lists_the_changes_after_the_papers(viewer_client, edited):
     response = viewer_client.get("/workbook/?meeting=1")
     book = load_workbook(io.BytesIO(response.content))
     names = book.sheetnames
-    assert names[:4] == [
+    assert names[:5] == [
         "会議結果報告書",
         "重要計画付議(報告)書",
+        "前回までの指示事項の対応状況",
         "前回の会議からの変更",
         "前回の会議からの変更(データ)",
     ]
