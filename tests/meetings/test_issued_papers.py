@@ -114,6 +114,10 @@ def test_next_meeting_starts_from_a_copy_and_compares_with_the_last_issued(
     editor_web.post(ISSUE)
     url = reverse("meetings:prepare_next", args=[1])
     assert viewer_client.get(url).status_code == 403
+    form = editor_web.get(url).content.decode()
+    assert (
+        'value="新しい生活様式に対応した推進等 DX の推進"' in form and "csrfmiddlewaretoken" in form
+    )
 
     refused = editor_web.post(url, {"held_on": "2022-10-01", "subject": "x"})
     assert "前回の会議（令和4年11月1日）より後にしてください" in refused.content.decode()
