@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import HistoryWithPartsAdmin
 from core.japanese import wareki
 
-from .models import AgendaPaper, Meeting, MeetingPoint
+from .models import AgendaPaper, IssuedPapers, Meeting, MeetingPoint, PointNote
 from .selectors import meeting_part_histories
 
 SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}}
@@ -18,8 +18,9 @@ class MeetingPointInline(admin.TabularInline):
 
     model = MeetingPoint
     extra = 1
-    fields = ("order", "text", "reply")
+    fields = ("order", "text", "reply", "kind", "owner", "due_on", "state")
     formfield_overrides = NARROW_TEXT
+    show_change_link = True  # the point's own page takes its dated progress notes
 
 
 class AgendaPaperInline(admin.StackedInline):
@@ -52,6 +53,7 @@ class MeetingAdmin(HistoryWithPartsAdmin):
             {
                 "fields": (
                     ("held_on", "reported_on"),
+                    "name",
                     "place",
                     "subject",
                     "attendees",
@@ -72,3 +74,47 @@ class MeetingAdmin(HistoryWithPartsAdmin):
 
     def history_parts(self, obj):
         return meeting_part_histories(obj.pk)
+
+
+class PointNoteInline(admin.TabularInline):
+    """対応の経過: dated notes on a decision or instruction."""
+
+    model = PointNote
+    extra = 1
+    fields = ("noted_on", "text")
+    formfield_overrides = NARROW_TEXT
+
+
+@admin.register(MeetingPoint)
+class MeetingPointAdmin(admin.ModelAdmin):
+    """決定事項・指示事項: owner, due date, state and progress notes."""
+
+    list_display = ("text_short", "meeting", "kind", "owner", "due_on", "state")
+    list_filter = ("kind", "state")
+    search_fields = ("text", "reply", "owner")
+    fields = ("meeting", "order", "text", "reply", "kind", "owner", "due_on", "state")
+    formfield_overrides = SHORT_TEXT
+    inlines = [PointNoteInline]
+    list_select_related = ("meeting",)
+
+    @admin.display(description=_("内容"))
+    def text_short(self, obj):
+        return obj.text[:40]
+
+
+@admin.register(IssuedPapers)
+class IssuedPapersAdmin(admin.ModelAdmin):
+    """Issued papers are read only: they stay as issued."""
+
+    list_display = ("meeting", "issued_at", "issued_by_name", "sha256")
+    fields = ("meeting", "issued_at", "issued_by_name", "as_of", "filename", "sha256", "size")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,26 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.japanese import wareki
 from reports.changes import Baseline, ChangeSource
 
-from .models import AgendaPaper, Meeting, MeetingPoint
+from .models import AgendaPaper, IssuedPapers, Meeting, MeetingPoint
 
 
 def previous_meeting(day: dt.date) -> Baseline | None:
-    """The last meeting held on or before ``day`` (one query)."""
-    held_on = (
-        Meeting.objects.filter(held_on__lte=day)
-        .order_by("-held_on")
-        .values_list("held_on", flat=True)
+    """The meeting the papers of ``day`` compare with (one query), or None.
+
+    The last meeting held before ``day`` whose papers were issued (「資料を確定」): what the
+    executives last saw. Where none before ``day`` was issued, the last meeting held before
+    it. Changes count from when the papers were fixed if that was before the meeting's end.
+    As of a meeting's own day, the previous meeting is the one before it (its papers answer
+    "what changed since we last met").
+    """
+    found = (
+        Meeting.objects.filter(held_on__lt=day)
+        .annotate(issued=Exists(IssuedPapers.objects.filter(meeting=OuterRef("pk"))))
+        .order_by("-issued", "-held_on", "-id")
+        .values_list("held_on", "issued_papers__issued_at")
         .first()
     )
-    if held_on is None:
+    if found is None:
         return None
-    return Baseline(held_on, _("前回の会議（%(date)s）") % {"date": wareki(held_on)})
+    held_on, issued_at = found
+    return Baseline(held_on, _("前回の会議（%(date)s）") % {"date": wareki(held_on)}, at=issued_at)
 
 
 class MeetingChanges(ChangeSource):

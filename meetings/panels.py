@@ -25,3 +25,19 @@ class MeetingPanel(Panel):
             "last": selectors.last_meeting_on_or_before(as_of.day),
             "next": selectors.next_meeting_after(as_of.day),
         }
+
+
+class CommitmentPanel(Panel):
+    """決定事項・指示事項 still open on the day (未着手・対応中), overdue first."""
+
+    key = "commitments"
+    title = _("未完了の指示事項")
+    order = 95
+    permission = "meetings.view_meeting"
+    template_name = "meetings/commitments_panel.html"
+    link_url_name = "meetings:list"
+    link_label = _("会議の一覧")
+
+    def get_context(self, as_of: AsOf) -> dict:
+        found, total = selectors.commitments(as_of, limit=selectors.COMMITMENTS_SHOWN)
+        return {"commitments": found, "total": total, "more": total - len(found)}

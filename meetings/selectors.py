@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
 
+from core.history import AsOf
+from core.history import as_of as as_of_rows
 from core.japanese import fiscal_year_bounds, fiscal_year_of, wareki
 
-from .models import AgendaPaper, Meeting, MeetingPoint, MeetingResult
+from .models import (
+    OPEN_STATES,
+    AgendaPaper,
+    Meeting,
+    MeetingPoint,
+    MeetingResult,
+    PointKind,
+    PointNote,
+    PointState,
+)
 
 
 def meetings() -> QuerySet[Meeting]:
@@ -118,3 +132,111 @@ def meeting_for_workbook(meeting_id: int | None, day: dt.date) -> Meeting | None
     if meeting_id is not None:
         return items.filter(pk=meeting_id).first()
     return items.filter(held_on__lte=day).order_by("-held_on", "-id").first()
+
+
+# --- Commitments (決定事項・指示事項) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A decision or instruction as it stood on a day, with its latest progress note."""
+
+    pk: int
+    meeting_id: int
+    held_on: dt.date
+    kind: str
+    text: str
+    reply: str
+    owner: str
+    due_on: dt.date | None
+    state: str
+    overdue: bool
+    last_note: PointNote | None
+
+    @property
+    def kind_label(self) -> str:
+        return str(PointKind(self.kind).label)
+
+    @property
+    def state_label(self) -> str:
+        return str(PointState(self.state).label)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def content(self) -> str:
+        return f"{self.text}\n→{self.reply}" if self.reply else self.text
+
+
+COMMITMENTS_SHOWN = 20
+
+
+def commitments(
+    as_of: AsOf,
+    *,
+    held_before: dt.date | None = None,
+    open_only: bool = True,
+    closed_since: dt.date | None = None,
+    limit: int | None = None,
+) -> tuple[list[Commitment], int]:
+    """Decisions and instructions as they stood on the as-of day, overdue first, then by due
+    date (none last) and meeting; and how many there are in all.
+
+    The points are read as of the day (their history); only meetings held on or before the day
+    (or before ``held_before``) count. ``open_only`` keeps 未着手 and 対応中; ``closed_since``
+    also keeps those closed with a note dated after that day (closed since the last meeting).
+    Three queries whatever the number: the count, the points, their latest notes.
+    """
+    day = as_of.day
+    last_day = min(day, held_before - dt.timedelta(days=1)) if held_before else day
+    meetings_held = Meeting.objects.filter(held_on__lte=last_day).values("pk")
+    points = as_of_rows(MeetingPoint, as_of.moment).filter(meeting_id__in=meetings_held)
+    points = points.exclude(kind=PointKind.REMARK)
+    if open_only:
+        wanted = Q(state__in=OPEN_STATES)
+        if closed_since is not None:
+            noted = PointNote.objects.filter(
+                point_id=OuterRef("id"), noted_on__gt=closed_since, noted_on__lte=day
+            )
+            wanted |= Exists(noted)
+        points = points.filter(wanted)
+    overdue = Case(
+        When(Q(state__in=OPEN_STATES, due_on__lt=day), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    points = points.annotate(
+        overdue=overdue,
+        held_on=Subquery(Meeting.objects.filter(pk=OuterRef("meeting_id")).values("held_on")),
+    ).order_by("-overdue", F("due_on").asc(nulls_last=True), "held_on", "order", "id")
+    total = points.count()
+    rows = list(
+        points.values(
+            "id", "meeting_id", "held_on", "kind", "text", "reply", "owner", "due_on", "state",
+            "overdue",
+        )[:limit]
+    )  # fmt: skip
+    notes: dict[int, PointNote] = {}
+    for note in PointNote.objects.filter(
+        point_id__in=[row["id"] for row in rows], noted_on__lte=day
+    ).order_by("noted_on", "id"):
+        notes[note.point_id] = note  # the latest comes last
+    found = [
+        Commitment(
+            pk=row["id"],
+            meeting_id=row["meeting_id"],
+            held_on=row["held_on"],
+            kind=row["kind"],
+            text=row["text"],
+            reply=row["reply"],
+            owner=row["owner"],
+            due_on=row["due_on"],
+            state=row["state"],
+            overdue=bool(row["overdue"]),
+            last_note=notes.get(row["id"]),
+        )
+        for row in rows
+    ]
+    return found, total

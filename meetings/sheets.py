@@ -27,6 +27,7 @@ from core.spreadsheets import (
 from reports.workbook import Sheet, WorkbookContext
 
 from . import selectors
+from .changes import previous_meeting
 from .models import AgendaPaper, Meeting
 
 # A: row number, B: label, C–H: the answer (six equal columns, so the five result boxes can
@@ -233,3 +234,75 @@ class AgendaPaperSheet(MeetingFormSheet):
 
         line(ws, bottom + 1, _("備考：計画書を付議又は報告する場合に使用"))
         ws.print_area = f"A1:{LAST_COLUMN}{bottom + 1}"
+
+
+# --- 前回までの指示事項の対応状況 (the follow-up, before the new business) --------------------
+
+FOLLOW_UP_WIDTHS = (14, 10, 50, 20, 14, 10, 40)
+NO_COMMITMENTS = gettext_noop("前回までの会議の決定事項・指示事項はありません。")
+
+
+class FollowUpSheet(MeetingFormSheet):
+    """The decisions and instructions of the meetings before this one: those still open as of
+    the papers' date, and those closed since the previous meeting, with their latest note."""
+
+    key = "follow_up"
+    title = "前回までの指示事項の対応状況"
+    order = 22
+
+    def write(self, ws, context: WorkbookContext) -> None:
+        meeting = self.meeting(context)
+        if meeting is None:
+            note_only(ws, _(NO_MEETING))
+            return
+        previous = previous_meeting(meeting.held_on)
+        found, _total = selectors.commitments(
+            context.as_of,
+            held_before=meeting.held_on,
+            closed_since=previous.day if previous else None,
+        )
+        end = get_column_letter(len(FOLLOW_UP_WIDTHS))
+        heading_text = _("前回までの指示事項の対応状況（%(date)s時点）") % {
+            "date": context.as_of.label
+        }
+        form_cell(ws, f"A1:{end}1", heading_text, bold=True, size=14, border=False, wrap=False)
+        header = [
+            _("会議日"),
+            _("種別"),
+            _("内容"),
+            _("担当課"),
+            _("期限"),
+            _("対応状況"),
+            _("経過（最新）"),
+        ]
+        for column, text in enumerate(header, start=1):
+            form_cell(ws, f"{get_column_letter(column)}2", text, bold=True, horizontal="center")
+        row = 3
+        for item in found:
+            due = wareki(item.due_on) if item.due_on else _("期限なし")
+            if item.overdue:
+                due += _("（期限超過）")
+            note = ""
+            if item.last_note is not None:
+                note = f"{wareki(item.last_note.noted_on)}：{item.last_note.text}"
+            values = [
+                wareki(item.held_on),
+                item.kind_label,
+                item.content,
+                item.owner,
+                due,
+                item.state_label,
+                note,
+            ]
+            for column, value in enumerate(values, start=1):
+                form_cell(ws, f"{get_column_letter(column)}{row}", value, vertical="top")
+            ws.row_dimensions[row].height = max(
+                row_height(str(v), w - 1) for v, w in zip(values, FOLLOW_UP_WIDTHS, strict=True)
+            )
+            row += 1
+        if not found:
+            form_cell(ws, f"A3:{end}3", _(NO_COMMITMENTS), horizontal="center")
+            row = 4
+        set_widths(ws, FOLLOW_UP_WIDTHS)
+        setup_page(ws, landscape=True, title_rows="2:2")
+        ws.print_area = f"A1:{end}{row - 1}"

@@ -4,11 +4,13 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import PatternFill
 
 from core.formsheet import bullets, column_range, height_of_lines, line_count
-from core.japanese import fiscal_year_label
+from core.japanese import fiscal_year_label, wareki
 from core.spreadsheets import form_cell, set_widths, setup_page
+from reports.changes import comparison
 from reports.workbook import Sheet, WorkbookContext
 
 from . import datasheet
+from .changes import ScheduleChanges
 from .models import budget_cell
 from .selectors import ItemSnapshot, schedule_snapshot
 
@@ -22,6 +24,33 @@ PLAN_WIDTH = 30  # column width of the plan and concern columns
 def budget_cells(item: ItemSnapshot) -> list:
     """What the budget column shows, one value per sheet row: numbers, or one text."""
     return budget_cell(item.budget_lines, item.included_in)
+
+
+def schedule_title(context: WorkbookContext) -> str:
+    """The form's title says from data what the papers wrote by hand: unchanged since the
+    previous meeting's papers, or changed in n places (the rows of the changes sheet).
+
+    The previous meeting comes from the registry (``reports.changes``): the schedule does not
+    know the meetings. Without a meeting to compare with (or the right to see meetings), the
+    title says the date the schedule is shown as of.
+    """
+    found = comparison(context.as_of, context.user, limit=None)
+    if found.baseline is None:
+        return _("全体のスケジュール（%(date)s時点）") % {"date": context.as_of.label}
+    count = sum(
+        len(change.fields) or 1
+        for area in found.areas
+        if area.source.key == ScheduleChanges.key
+        for group in area.groups
+        for change in group.changes
+    )
+    meeting = wareki(found.baseline.day)
+    if not count:
+        return _("全体のスケジュール（%(meeting)sの会議資料より変更なし）") % {"meeting": meeting}
+    return _("全体のスケジュール（%(meeting)sの会議資料から変更あり：%(count)d件）") % {
+        "meeting": meeting,
+        "count": count,
+    }
 
 
 class ScheduleFormSheet(Sheet):
@@ -45,7 +74,7 @@ class ScheduleFormSheet(Sheet):
             _("懸案など"),
         ]
 
-        title = _("全体のスケジュール（%(date)s時点）") % {"date": context.as_of.label}
+        title = schedule_title(context)
         end = ws.cell(1, last_column).column_letter
         form_cell(ws, f"A1:{end}1", title, bold=True, size=14, border=False, wrap=False)
         for column, text in enumerate(header, start=1):
@@ -77,8 +106,9 @@ class ScheduleFormSheet(Sheet):
             form_cell(ws, ws.cell(row, column).coordinate, None)
         form_cell(ws, f"A{row}", None)
         note = _(
-            "予算額の単位は千円。計は各項目の予算額の合計（%(total)s千円）を集計したもの。"
-        ) % {"total": snapshot.budget_total.formatted}
+            "%(date)s時点。予算額の単位は千円。"
+            "計は各項目の予算額の合計（%(total)s千円）を集計したもの。"
+        ) % {"total": snapshot.budget_total.formatted, "date": context.as_of.label}
         form_cell(ws, f"A{row + 1}:{end}{row + 1}", note, border=False, size=9, wrap=False)
 
         set_widths(ws, [12, 26, 11, 10, *([PLAN_WIDTH] * (len(years) + 1))])

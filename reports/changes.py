@@ -26,20 +26,23 @@ CHANGES_SHOWN = 5
 
 @dataclass(frozen=True)
 class Baseline:
-    """The moment changes are counted from: the end of a meeting's day, and its name."""
+    """The moment changes are counted from: the end of a meeting's day (or when its papers
+    were issued, if earlier), and its name."""
 
     day: dt.date
     label: str  # 前回の会議（令和4年11月1日）
+    at: dt.datetime | None = None  # when the papers were fixed, if before the day's end
 
     @property
     def moment(self) -> dt.datetime:
-        return end_of_day(self.day)
+        end = end_of_day(self.day)
+        return min(self.at, end) if self.at is not None else end
 
 
 @dataclass(frozen=True)
 class BaselineSource:
     key: str
-    find: Callable[[dt.date], Baseline | None]  # the last one on or before a day
+    find: Callable[[dt.date], Baseline | None]  # the last one before a day
     order: int = 100
     permission: str = ""  # a baseline names a meeting: only for who may see meetings
 

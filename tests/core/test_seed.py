@@ -22,9 +22,9 @@ def _counts():
 
 def test_loading_source_data_twice_changes_nothing(db):
     assert load_source_data() != []
-    assert _counts() == (13, 4, 1)
+    assert _counts() == (13, 4, 2)
     assert load_source_data() == []
-    assert _counts() == (13, 4, 1)
+    assert _counts() == (13, 4, 2)
 
 
 def test_schedule_history_starts_on_the_2022_3_14_meeting(source_data):
@@ -62,7 +62,7 @@ def test_seed_demo_twice_neither_duplicates_nor_resets_a_changed_password(db, de
     _seed_demo()
     assert get_user_model().objects.filter(username__in=["editor", "viewer"]).count() == 2
     assert get_user_model().objects.get(username="viewer").check_password("changed-by-staff-1")
-    assert _counts() == (13, 4, 1)
+    assert _counts() == (13, 4, 2)
 
 
 def test_seed_demo_refuses_accounts_when_debug_is_off(db, settings):

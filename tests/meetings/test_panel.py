@@ -51,10 +51,10 @@ def test_last_meeting_is_the_one_held_on_or_before_the_day(source_data):
 
 @pytest.mark.django_db
 def test_before_the_first_meeting_there_is_no_last_and_it_is_next(source_data):
-    found = context(dt.date(2022, 10, 31))
+    found = context(dt.date(2022, 3, 13))
 
     assert found["last"] is None
-    assert found["next"].pk == SOURCE_MEETING
+    assert found["next"].held_on == dt.date(2022, 3, 14)  # the strategy meeting
 
 
 @pytest.mark.django_db
@@ -94,8 +94,9 @@ def test_panel_shows_the_last_meeting_with_result_points_and_download_link(sourc
     assert links["新しい生活様式に対応した推進等 DX の推進"] == reverse(
         "meetings:detail", args=[SOURCE_MEETING]
     )
-    assert links["会議資料（Excel）をダウンロード"] == (
-        f"{reverse('workbook')}?as_of=2022-11-01&meeting={SOURCE_MEETING}"
+    # The meeting's papers: the issued file once issued, else a draft as of its date.
+    assert links["会議資料（Excel）をダウンロード"] == reverse(
+        "meetings:papers", args=[SOURCE_MEETING]
     )
 
 
@@ -111,11 +112,11 @@ def test_panel_shows_the_next_meeting(source_data):
 
 @pytest.mark.django_db
 def test_panel_without_meetings_says_so(source_data):
-    shown = text(rendered(dt.date(2022, 10, 31)))
+    shown = text(rendered(dt.date(2022, 3, 13)))
 
     assert "この日までの会議はありません。" in shown
     assert "会議資料（Excel）をダウンロード" not in shown
-    assert "令和4年11月1日" in shown  # the next meeting
+    assert "令和4年3月14日" in shown  # the next meeting
 
 
 @pytest.mark.django_db
@@ -138,6 +139,7 @@ def test_meeting_dates_are_offered_newest_first_with_era_date_and_subject(source
     assert selectors.meeting_dates() == [
         (dt.date(2022, 12, 1), "令和4年12月1日 次の会議"),
         (SOURCE_DAY, "令和4年11月1日 新しい生活様式に対応した推進等 DX の推進"),
+        (dt.date(2022, 3, 14), "令和4年3月14日 全体のスケジュール"),
     ]
 
 
@@ -149,6 +151,7 @@ def test_detail_page_links_to_the_meeting_workbook(viewer_client, source_data):
         pytest.skip("the core's 'workbook' URL is not there yet")
     response = viewer_client.get(reverse("meetings:detail", args=[SOURCE_MEETING]))
     root = parse_html(response.content.decode())
-    (link,) = [a for a in by_tag(root, "a") if text(a) == "会議資料（Excel）をダウンロード"]
+    (link,) = [a for a in by_tag(root, "a") if text(a) == "会議資料（Excel、案）をダウンロード"]
 
-    assert attr(link, "href") == f"{url}?as_of=2022-11-01&meeting={SOURCE_MEETING}"
+    assert attr(link, "href") == reverse("meetings:papers", args=[SOURCE_MEETING])
+    assert url  # the core's workbook builds the draft

@@ -100,6 +100,7 @@ def test_sheets_come_in_the_registered_order(workbook):
     assert workbook.sheetnames == [
         "会議結果報告書",
         "重要計画付議(報告)書",
+        "前回までの指示事項の対応状況",
         "前回の会議からの変更",
         "前回の会議からの変更(データ)",
         "全体のスケジュール",
@@ -118,7 +119,8 @@ def test_sheets_come_in_the_registered_order(workbook):
 
 def test_the_schedule_form_prints_like_the_paper(workbook):
     ws = workbook["全体のスケジュール"]
-    assert ws["A1"].value == "全体のスケジュール（令和4年11月1日時点）"
+    # The papers: 全体のスケジュール（2022.3.14の行政経営戦略会議資料より変更なし）, from data.
+    assert ws["A1"].value == "全体のスケジュール（令和4年3月14日の会議資料より変更なし）"
     assert [ws.cell(2, c).value for c in range(2, 9)] == [
         "項目", "予算額", "状況", "令和3年度", "令和4年度", "令和5年度", "懸案など"
     ]  # fmt: skip

@@ -31,14 +31,23 @@ def changes_section(client, query="") -> str:
     return html.split('id="changes"', 1)[1].split("</section>", 1)[0]
 
 
-def test_as_of_the_meeting_nothing_has_changed_since_it(viewer_client, source_data):
+def test_from_the_2022_03_14_meeting_to_the_2022_11_01_one_nothing_changed(
+    viewer_client, source_data
+):
+    """The papers: 「全体のスケジュール（2022.3.14の行政経営戦略会議資料より変更なし）」.
+    As of a meeting's day, the previous meeting is the one before it."""
     section = changes_section(viewer_client, "?as_of=2022-11-01")
-    assert "前回の会議（令和4年11月1日）からの変更" in section
+    assert "前回の会議（令和4年3月14日）からの変更" in section
     assert "変更なし" in section
 
 
+def test_the_day_after_the_meeting_it_is_the_previous_one(viewer_client, source_data):
+    section = changes_section(viewer_client, "?as_of=2022-11-02")
+    assert "前回の会議（令和4年11月1日）からの変更" in section and "変更なし" in section
+
+
 def test_before_any_meeting_there_is_nothing_to_compare_with(viewer_client, source_data):
-    section = changes_section(viewer_client, "?as_of=2022-06-01")
+    section = changes_section(viewer_client, "?as_of=2022-03-14")
     assert "この日より前の会議がないため、比較できません。" in section
 
 
@@ -59,9 +68,10 @@ def test_the_workbook_lists_the_changes_after_the_papers(viewer_client, edited):
     response = viewer_client.get("/workbook/?meeting=1")
     book = load_workbook(io.BytesIO(response.content))
     names = book.sheetnames
-    assert names[:4] == [
+    assert names[:5] == [
         "会議結果報告書",
         "重要計画付議(報告)書",
+        "前回までの指示事項の対応状況",
         "前回の会議からの変更",
         "前回の会議からの変更(データ)",
     ]

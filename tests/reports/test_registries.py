@@ -115,6 +115,7 @@ def test_a_user_sees_only_the_panels_and_sheets_of_what_they_may_view(client, so
     assert workbook.sheetnames == [
         "会議結果報告書",
         "重要計画付議(報告)書",
+        "前回までの指示事項の対応状況",
         "前回の会議からの変更",
         "前回の会議からの変更(データ)",
         "指標(データ)",
