@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import HistoryWithPartsAdmin
+from core.admin import HistoryWithPartsAdmin, ProgrammeAdmin
 from core.japanese import wareki
 
 from .models import AgendaPaper, IssuedPapers, Meeting, MeetingPoint, PointNote
@@ -86,7 +86,7 @@ class PointNoteInline(admin.TabularInline):
 
 
 @admin.register(MeetingPoint)
-class MeetingPointAdmin(admin.ModelAdmin):
+class MeetingPointAdmin(ProgrammeAdmin):
     """決定事項・指示事項: owner, due date, state and progress notes."""
 
     list_display = ("text_short", "meeting", "kind", "owner", "due_on", "state")
@@ -103,8 +103,10 @@ class MeetingPointAdmin(admin.ModelAdmin):
 
 
 @admin.register(IssuedPapers)
-class IssuedPapersAdmin(admin.ModelAdmin):
+class IssuedPapersAdmin(ProgrammeAdmin):
     """Issued papers are read only: they stay as issued."""
+
+    append_only = True  # nothing stored is changed: no stale form to refuse
 
     list_display = ("meeting", "issued_at", "issued_by_name", "sha256")
     fields = ("meeting", "issued_at", "issued_by_name", "as_of", "filename", "sha256", "size")
