@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "dataimport",
     "projects",
     "meetings",
+    "counter",
 ]
 
 MIDDLEWARE = [
