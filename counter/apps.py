@@ -23,11 +23,12 @@ class CounterConfig(ProgrammeAppConfig):
 
         from .changes import CounterPlanChanges, CounterRequestChanges
         from .panels import CounterPanel
-        from .sheets import CounterDataSheet, CounterFormSheet
+        from .sheets import CashlessDataSheet, CounterDataSheet, CounterFormSheet
 
         navigation.register(NavItem("counter", _("総合窓口"), "counter:summary", 40))
         register_panel(CounterPanel)
         register_sheet(CounterFormSheet)
         register_sheet(CounterDataSheet)
+        register_sheet(CashlessDataSheet)
         register_change_source(CounterRequestChanges)
         register_change_source(CounterPlanChanges)
