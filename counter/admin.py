@@ -77,6 +77,14 @@ class ReceptionAdmin(ImportAdminMixin, MachineDataAdmin):
     show_full_result_count = False  # no COUNT(*) over millions of rows per page
     change_list_template = "admin/counter/import_change_list.html"
 
+    def _has_import_permission(self, request, result=None) -> bool:
+        """No add form here, but importing adds: the model's own permissions decide."""
+        opts = self.model._meta
+        needed = result.required_permissions() if result is not None else {"change"}
+        return all(
+            request.user.has_perm(f"{opts.app_label}.{name}_{opts.model_name}") for name in needed
+        )
+
     @admin.display(description=_("受付日"), ordering="received_on")
     def received_on_wareki(self, obj):
         return wareki(obj.received_on)

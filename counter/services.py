@@ -42,9 +42,11 @@ def insert_receptions(rows: Iterable[tuple]) -> int:
         "VALUES (%s, %s, %s, %s, %s)"
     )
     count, batch = 0, []
+    adapt_time = connection.ops.adapt_timefield_value
+    adapt_date = connection.ops.adapt_datefield_value
     with connection.cursor() as cursor:
-        for row in rows:
-            batch.append(row)
+        for site_id, day, time, service_id, handled in rows:
+            batch.append((site_id, adapt_date(day), adapt_time(time), service_id, handled))
             if len(batch) >= INSERT_BATCH:
                 cursor.executemany(sql, batch)
                 count += len(batch)
