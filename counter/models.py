@@ -115,14 +115,24 @@ class Reception(models.Model):
 
 
 class ReceptionTally(models.Model):
-    """Receptions of one site in one hour of one day: what every reception figure reads.
+    """Receptions of one site (or of every site) in one hour of one day: what every reception
+    figure reads.
 
-    Made from the receptions of the day when they are imported, or imported as they are where
-    a system gives only hourly counts. The index (day, site, hour, received, handled) holds
-    every column the figures read, so a period is one range scan of the index.
+    Made from the receptions of the day when they are imported. Rows without a site are the
+    total over every site of that hour (made from the sites' rows on each import), so that a
+    period "for every site" reads as many rows whether the service holds one site or hundreds.
+    The index (site, day, hour, received, handled, origin) holds every column the figures
+    read, so a period of one site, or of all, is one range scan of the index.
     """
 
-    site = models.ForeignKey(Site, verbose_name=_("窓口の場所"), on_delete=models.PROTECT)
+    site = models.ForeignKey(
+        Site,
+        verbose_name=_("窓口の場所"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("空欄はすべての場所の合計です。"),
+    )
     day = models.DateField(_("受付日"))
     hour = models.PositiveSmallIntegerField(_("時台"))
     received = models.PositiveIntegerField(_("総合受付件数"))
@@ -141,6 +151,12 @@ class ReceptionTally(models.Model):
                 name="counter_tally_one_per_hour",
                 violation_error_message=_("同じ場所・日・時台の件数がすでにあります。"),
             ),
+            models.UniqueConstraint(
+                fields=["day", "hour"],
+                condition=Q(site=None),
+                name="counter_tally_one_total_per_hour",
+                violation_error_message=_("同じ日・時台の合計がすでにあります。"),
+            ),
             models.CheckConstraint(
                 condition=Q(hour__gte=0, hour__lte=23),
                 name="counter_tally_hour_range",
@@ -154,13 +170,14 @@ class ReceptionTally(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["day", "site", "hour", "received", "handled", "origin"],
+                fields=["site", "day", "hour", "received", "handled", "origin"],
                 name="counter_tally_covering",
             )
         ]
 
     def __str__(self):
-        return f"{self.site} {wareki(self.day)} {self.hour}時台"
+        site = self.site if self.site_id else _("すべての場所")
+        return f"{site} {wareki(self.day)} {self.hour}時台"
 
     def clean(self):
         if self.site_id and self.day:

@@ -12,8 +12,8 @@ the same files:
 Every figure computed from these rows is labelled 再構成したデモデータ; the printed totals are kept
 beside them as published figures (fixtures/counter.json).
 
-Why fixtures and not a generator run by seed_demo: the rows are small (1,160 hourly tallies and
-about 200 payment rows, ~170 KB of JSON), reviewable, and loaded by the same path as every other
+Why fixtures and not a generator run by seed_demo: the rows are small (1,160 hourly tallies of 本庁, the
+same again as the all-sites totals, and about 200 payment rows; ~280 KB of JSON), reviewable, and loaded by the same path as every other
 source fixture; the generator stays here only to show how they were made.
 """
 
@@ -115,6 +115,15 @@ def tallies(rng: random.Random) -> list[dict]:
                     "handled": h,
                     "origin": "reconstructed",
                 },
+            }
+        )
+    # The all-sites totals (no site): here the same as 本庁's, the only site then open.
+    for row in list(rows):
+        rows.append(
+            {
+                "model": "counter.receptiontally",
+                "pk": len(rows) + 1,
+                "fields": {**row["fields"], "site": None},
             }
         )
     return rows

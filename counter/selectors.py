@@ -1,8 +1,9 @@
 """Every figure of the counter, computed once in the database for any period and site.
 
-Receptions are read from the hourly tallies (``ReceptionTally``): a period is one range scan of
-the covering index (day, site, hour, received, handled, origin), so each figure is one aggregate
-query whatever the number of receptions behind it. Rates are always the sum of the numerators
+Receptions are read from the hourly tallies (``ReceptionTally``; for every site, their totals):
+a period is one range scan of the covering index (site, day, hour, received, handled, origin),
+so each figure is one aggregate query over at most days × 24 rows, whatever the number of
+receptions or sites behind it. Rates are always the sum of the numerators
 over the sum of the denominators, never an average of rates. Each function takes the ``AsOf``
 (days after it are not counted) and the page's filter; ``as_of.once`` keeps a result for the
 rest of the request or download, so the page, the panel and the workbook read it once.
@@ -68,10 +69,11 @@ class CounterFilter:
 
 
 def _tallies(as_of: AsOf, f: CounterFilter) -> QuerySet[ReceptionTally]:
+    """The hourly tallies of the period: of the site, or the totals over every site."""
     rows = ReceptionTally.objects.filter(day__gte=f.start, day__lte=f.until(as_of))
-    if f.site_id is not None:
-        rows = rows.filter(site_id=f.site_id)
-    return rows
+    if f.site_id is None:
+        return rows.filter(site__isnull=True)
+    return rows.filter(site_id=f.site_id)
 
 
 def _payments(as_of: AsOf, f: CounterFilter) -> QuerySet[CashlessPayment]:

@@ -100,6 +100,25 @@ def rebuild_tallies(site_days) -> None:
                     f"GROUP BY site_id, received_on, {_hour_sql()}",
                     [DataOrigin.SYSTEM, site_id, *chunk],
                 )
+    rebuild_totals({day for _site, day in site_days})
+
+
+def rebuild_totals(days) -> None:
+    """The all-sites rows (no site) of ``days``, summed from the sites' hourly tallies; a total
+    that includes reconstructed rows is marked reconstructed."""
+    tally = _table(ReceptionTally)
+    days = sorted(days)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(days, DAYS_PER_STATEMENT):
+            ReceptionTally.objects.filter(site__isnull=True, day__in=chunk).delete()
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {tally} (site_id, day, hour, received, handled, origin) "
+                "SELECT NULL, day, hour, SUM(received), SUM(handled), "
+                "CASE WHEN SUM(CASE WHEN origin = %s THEN 1 ELSE 0 END) > 0 THEN %s ELSE %s END "
+                f"FROM {tally} WHERE site_id IS NOT NULL AND day IN ({marks}) GROUP BY day, hour",
+                [DataOrigin.RECONSTRUCTED, DataOrigin.RECONSTRUCTED, DataOrigin.SYSTEM, *chunk],
+            )
 
 
 def last_reception_id() -> int:

@@ -204,7 +204,7 @@ class CounterDataSheet(CounterSheet):
         as_of, f = context.as_of, self.period(context)
         rows = (
             ReceptionTally.objects.filter(day__gte=f.start, day__lte=f.until(as_of))
-            .filter(**({"site_id": f.site_id} if f.site_id else {}))
+            .filter(**({"site_id": f.site_id} if f.site_id else {"site__isnull": False}))
             .values("day", "site__name", "site__order", "site_id")
             .annotate(
                 r=RECEIVED, h=HANDLED, demo=Count("pk", filter=Q(origin=DataOrigin.RECONSTRUCTED))
