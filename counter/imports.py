@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
+from core.db import analyze
 from core.japanese import number as format_number
 from core.japanese import wareki
 from dataimport.imports import (
@@ -201,6 +202,7 @@ class ReceptionImporter(Importer):
 # --- The nightly job: a file of any size, streamed ----------------------------------------------
 
 MAX_ERRORS_LISTED = 50
+CACHE_LIMIT = 100_000  # distinct cell texts remembered per column
 
 
 @dataclass
@@ -310,8 +312,10 @@ def stream_receptions(path: Path, *, dry_run: bool = False) -> StreamReport:
     columns = reception_columns()
     required = {normalise_label(c.name): c for c in columns if c.required}
     by_label = {normalise_label(c.name): c for c in columns}
+    by_name = {c.name: c for c in columns}
+    cache: dict[str, dict] = {c.name: {} for c in columns}
+    refusals: dict[tuple, str] = {}
     site_days: set[tuple] = set()
-    result = Result()  # collects the cross-cell errors of reception_row
 
     def rows() -> Iterator[tuple]:
         positions = None
@@ -349,23 +353,32 @@ def stream_receptions(path: Path, *, dry_run: bool = False) -> StreamReport:
             values, bad = {}, False
             for name, position in positions.items():
                 cell = cells[position] if position < len(cells) else ""
+                known = cache[name]
+                if cell in known:  # a file repeats its sites, days and times: read each once
+                    values[name] = known[cell]
+                    continue
                 if CONTROL_CHARACTERS.search(cell):
                     report.error(number, name, _("制御文字が含まれています。"))
                     bad = True
                     continue
+                if len(known) > CACHE_LIMIT:  # memory stays flat whatever the file holds
+                    known.clear()
                 try:
-                    values[name] = by_label[normalise_label(name)].read(cell)
+                    values[name] = known[cell] = by_name[name].read(cell)
                 except CellError as error:
                     report.error(number, name, str(error))
                     bad = True
             if bad:
                 continue
-            errors_before = len(result.errors)
-            stored = reception_row(values, number, result)
-            for problem in result.errors[errors_before:]:
-                report.error(problem.row, problem.column, problem.message)
-            if stored is None:
+            site, day = values[SITE], values[DAY]
+            refused = refusals.get((site.id, day))
+            if refused is None:
+                refused = refusals[site.id, day] = site.refuse_day(day)
+            if refused:
+                report.error(number, DAY, refused)
                 continue
+            service = values.get(SERVICE)
+            stored = (site.id, day, values[TIME], service.id if service else None, values[HANDLING])
             site_days.add((stored[0], stored[1]))
             report.rows += 1
             if report.error_count == 0 and not dry_run:
@@ -388,6 +401,8 @@ def stream_receptions(path: Path, *, dry_run: bool = False) -> StreamReport:
             services.rebuild_tallies(site_days)
     except _Rollback:
         pass
+    else:
+        analyze([Reception, ReceptionTally])
     report.days = len(site_days)
     return report
 
