@@ -70,16 +70,31 @@ def _chunks(items: list, size: int):
 
 
 def delete_old_receptions(site_days, kept_after_id: int) -> int:
-    """Delete the receptions of ``site_days`` stored before this import (id ≤ ``kept_after_id``)."""
+    """Delete the receptions of ``site_days`` stored before this import (id ≤ ``kept_after_id``).
+
+    The id is compared as ``id + 0``: SQLite 3.40 (Debian 12's), once ANALYZE has run, answers
+    ``site_id = ? AND received_on IN (…) AND id <= ?`` through the (site, day) index with the
+    rowid bound dropped for all but the first day, and deleted the new rows too (found by the
+    benchmark; ``tests/counter/test_imports.py`` keeps it found). ``id + 0`` is checked per row.
+    """
     if kept_after_id <= 0:
         return 0
+    table = _table(Reception)
     deleted = 0
-    for site_id, days in _by_site(site_days).items():
-        for chunk in _chunks(days, DAYS_PER_STATEMENT):
-            found, _kinds = Reception.objects.filter(
-                site_id=site_id, received_on__in=chunk, id__lte=kept_after_id
-            ).delete()
-            deleted += found
+    with connection.cursor() as cursor:
+        for site_id, days in _by_site(site_days).items():
+            for chunk in _chunks(days, DAYS_PER_STATEMENT):
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE site_id = %s AND received_on IN ({marks}) "
+                    "AND (id + 0) <= %s",
+                    [
+                        site_id,
+                        *(connection.ops.adapt_datefield_value(d) for d in chunk),
+                        kept_after_id,
+                    ],
+                )
+                deleted += cursor.rowcount
     return deleted
 
 

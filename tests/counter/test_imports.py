@@ -4,9 +4,11 @@ files refused with row and column and nothing written; all or nothing."""
 
 import datetime as dt
 import io
+import sys
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, transaction
@@ -322,3 +324,31 @@ def test_bad_payments_are_refused_by_row_and_column(source_data, editor_web):
         (2, "件数"), (3, "決済手段"), (4, "金額（円）"), (6, "決済日"), (7, "支払の内容"), (8, "金額（円）"),
     ]  # fmt: skip
     assert CashlessPayment.objects.filter(paid_on=DAY).count() == 0
+
+
+def test_a_second_file_over_the_same_days_keeps_its_own_rows(source_data, tmp_path):
+    """Regression (found by benchmarks/counter_scale.py): on SQLite 3.40 after ANALYZE,
+    deleting the old rows of the file's days with ``id <= last old id`` through the (site, day)
+    index deleted the new rows too."""
+    sys.path.insert(0, str(settings.BASE_DIR / "benchmarks"))
+    import counter_scale
+
+    Site.objects.bulk_create(
+        Site(name=name, kind="branch", counter_opened_on=counter_scale.FIRST_DAY, order=100 + i)
+        for i, name in enumerate(counter_scale.site_names())
+    )
+    small, large = tmp_path / "small.csv", tmp_path / "large.csv"
+    counter_scale.write_csv(small, 2_000)
+    counter_scale.write_csv(large, 20_000)
+    call_command("import_receptions", str(small), stdout=io.StringIO())
+    call_command("import_receptions", str(large), stdout=io.StringIO())
+    names = dict(Site.objects.values_list("name", "id"))
+    large_days = {
+        (names[r[2]], dt.date.fromisoformat(r[0])) for r in counter_scale.generate(20_000)
+    }
+    kept = sum(
+        1
+        for r in counter_scale.generate(2_000)
+        if (names[r[2]], dt.date.fromisoformat(r[0])) not in large_days
+    )
+    assert Reception.objects.count() == 20_000 + kept
