@@ -92,8 +92,8 @@ class ReceptionAdmin(ImportAdminMixin, MachineDataAdmin):
 
 @admin.register(ReceptionTally)
 class ReceptionTallyAdmin(MachineDataAdmin):
-    list_display = ("day_wareki", "hour", "site", "received", "handled", "origin")
-    list_filter = ("site", "origin", "hour")
+    list_display = ("day_wareki", "site", "received", "handled", "origin")
+    list_filter = ("site", "origin")
     list_select_related = ("site",)
     date_hierarchy = "day"
     show_full_result_count = False

@@ -3,8 +3,8 @@
 Sites, services, the plans and the departments' requests are programme data that editors change
 (with history). Receptions are what the city's reception system (発券機・受付システム) writes: one
 row per reception, never edited by hand (a corrected export replaces the file's days as a
-whole), and read through hourly tallies (``ReceptionTally``) so that every figure is one
-aggregate query over sites × days × hours, however many receptions there are.
+whole), and read through daily tallies with their hours (``ReceptionTally``) so that every
+figure is one aggregate query over the days of the period, however many receptions there are.
 """
 
 from __future__ import annotations
@@ -114,15 +114,27 @@ class Reception(models.Model):
         return f"{self.site} {wareki(self.received_on)} {self.received_at:%H:%M}"
 
 
+HOURS = range(24)
+
+
+def received_in(hour: int) -> str:
+    """The column of the receptions in an hour of the day (r09: 9時台)."""
+    return f"r{hour:02d}"
+
+
+def handled_in(hour: int) -> str:
+    return f"h{hour:02d}"
+
+
 class ReceptionTally(models.Model):
-    """Receptions of one site (or of every site) in one hour of one day: what every reception
-    figure reads.
+    """Receptions of one site (or of every site) on one day, in total and per hour of the day:
+    what every reception figure reads.
 
     Made from the receptions of the day when they are imported. Rows without a site are the
-    total over every site of that hour (made from the sites' rows on each import), so that a
-    period "for every site" reads as many rows whether the service holds one site or hundreds.
-    The index (site, day, hour, received, handled, origin) holds every column the figures
-    read, so a period of one site, or of all, is one range scan of the index.
+    totals over every site (made from the sites' rows on each import), so that a period "for
+    every site" reads one row a day whether the service holds one site or hundreds. A period is
+    one range scan of the (site, day) index; the hours are 24 + 24 columns summed in the same
+    query (r09 = receptions in the 9時台, h09 = of them handled at the general counter).
     """
 
     site = models.ForeignKey(
@@ -134,50 +146,54 @@ class ReceptionTally(models.Model):
         help_text=_("空欄はすべての場所の合計です。"),
     )
     day = models.DateField(_("受付日"))
-    hour = models.PositiveSmallIntegerField(_("時台"))
     received = models.PositiveIntegerField(_("総合受付件数"))
     handled = models.PositiveIntegerField(_("うち総合窓口での処理件数"))
     origin = models.CharField(
         _("データの出所"), max_length=15, choices=DataOrigin.choices, default=DataOrigin.SYSTEM
     )
+    for _hour in HOURS:
+        locals()[received_in(_hour)] = models.PositiveIntegerField(
+            _("%(hour)s時台の受付") % {"hour": _hour}, default=0
+        )
+        locals()[handled_in(_hour)] = models.PositiveIntegerField(
+            _("%(hour)s時台の処理") % {"hour": _hour}, default=0
+        )
+    del _hour
 
     class Meta:
-        ordering = ["day", "site", "hour"]
-        verbose_name = _("時間帯別の受付件数")
-        verbose_name_plural = _("時間帯別の受付件数")
+        ordering = ["day", "site"]
+        verbose_name = _("日別の受付件数")
+        verbose_name_plural = _("日別の受付件数")
         constraints = [
             models.UniqueConstraint(
-                fields=["site", "day", "hour"],
-                name="counter_tally_one_per_hour",
-                violation_error_message=_("同じ場所・日・時台の件数がすでにあります。"),
+                fields=["site", "day"],
+                name="counter_tally_one_per_day",
+                violation_error_message=_("同じ場所・日の件数がすでにあります。"),
             ),
             models.UniqueConstraint(
-                fields=["day", "hour"],
+                fields=["day"],
                 condition=Q(site=None),
-                name="counter_tally_one_total_per_hour",
-                violation_error_message=_("同じ日・時台の合計がすでにあります。"),
-            ),
-            models.CheckConstraint(
-                condition=Q(hour__gte=0, hour__lte=23),
-                name="counter_tally_hour_range",
-                violation_error_message=_("時台は0から23の間で入力してください。"),
+                name="counter_tally_one_total_per_day",
+                violation_error_message=_("同じ日の合計がすでにあります。"),
             ),
             models.CheckConstraint(
                 condition=Q(handled__lte=F("received")),
                 name="counter_tally_handled_within_received",
                 violation_error_message=_("総合窓口での処理件数が総合受付件数を超えています。"),
             ),
+            models.CheckConstraint(
+                condition=Q(*(Q(**{f"{handled_in(h)}__lte": F(received_in(h))}) for h in HOURS)),
+                name="counter_tally_hourly_handled_within_received",
+                violation_error_message=_(
+                    "ある時台の総合窓口での処理件数が、その時台の受付件数を超えています。"
+                ),
+            ),
         ]
-        indexes = [
-            models.Index(
-                fields=["site", "day", "hour", "received", "handled", "origin"],
-                name="counter_tally_covering",
-            )
-        ]
+        indexes = [models.Index(fields=["day", "site"], name="counter_tally_day_site")]
 
     def __str__(self):
         site = self.site if self.site_id else _("すべての場所")
-        return f"{site} {wareki(self.day)} {self.hour}時台"
+        return f"{site} {wareki(self.day)}"
 
     def clean(self):
         if self.site_id and self.day:

@@ -2,8 +2,8 @@
 
 The papers (2022-11-01 meeting) give only totals for 2022-05-09 … 2022-10-21 and two charts whose
 numbers did not survive: receptions per hour of day (参考1: busiest at 10時台 and 13〜14時台) and the
-rate handled at the general counter over time (参考2: rising gradually). This script makes hourly
-tallies at 本庁 and daily cashless payments that sum exactly to the printed totals and have those
+rate handled at the general counter over time (参考2: rising gradually). This script makes daily
+tallies with their hours at 本庁 and daily cashless payments that sum exactly to the printed totals and have those
 shapes. It is deterministic (a fixed seed and integer apportionment), so running it again writes
 the same files:
 
@@ -12,8 +12,8 @@ the same files:
 Every figure computed from these rows is labelled 再構成したデモデータ; the printed totals are kept
 beside them as published figures (fixtures/counter.json).
 
-Why fixtures and not a generator run by seed_demo: the rows are small (1,160 hourly tallies of 本庁, the
-same again as the all-sites totals, and about 200 payment rows; ~280 KB of JSON), reviewable, and loaded by the same path as every other
+Why fixtures and not a generator run by seed_demo: the rows are small (116 daily tallies with their hours at
+本庁, the same again as the all-sites totals, and about 200 payment rows), reviewable, and loaded by the same path as every other
 source fixture; the generator stays here only to show how they were made.
 """
 
@@ -101,31 +101,27 @@ def tallies(rng: random.Random) -> list[dict]:
         for day, _hour in cells
     ]
     handled = apportion(HANDLED, [r * n for r, n in zip(rates, received, strict=True)], received)
-    rows = []
+    by_day: dict[dt.date, dict] = {}
     for (day, hour), n, h in zip(cells, received, handled, strict=True):
-        rows.append(
-            {
-                "model": "counter.receptiontally",
-                "pk": len(rows) + 1,
-                "fields": {
-                    "site": MAIN_SITE,
-                    "day": day.isoformat(),
-                    "hour": hour,
-                    "received": n,
-                    "handled": h,
-                    "origin": "reconstructed",
-                },
-            }
-        )
-    # The all-sites totals (no site): here the same as 本庁's, the only site then open.
-    for row in list(rows):
-        rows.append(
-            {
-                "model": "counter.receptiontally",
-                "pk": len(rows) + 1,
-                "fields": {**row["fields"], "site": None},
-            }
-        )
+        fields = by_day.setdefault(
+            day,
+            {"site": MAIN_SITE, "day": day.isoformat(), "received": 0, "handled": 0,
+             "origin": "reconstructed"},
+        )  # fmt: skip
+        fields["received"] += n
+        fields["handled"] += h
+        fields[f"r{hour:02d}"] = n
+        fields[f"h{hour:02d}"] = h
+    rows = []
+    for site in (MAIN_SITE, None):  # 本庁, then the all-sites totals (the same: the only site open)
+        for fields in by_day.values():
+            rows.append(
+                {
+                    "model": "counter.receptiontally",
+                    "pk": len(rows) + 1,
+                    "fields": {**fields, "site": site},
+                }
+            )
     return rows
 
 

@@ -1,5 +1,5 @@
-"""Writing receptions: a file's days replace what was stored for them, and the hourly tallies of
-those days are made again from the receptions.
+"""Writing receptions: a file's days replace what was stored for them, and the daily tallies
+(with their hours) of those days are made again from the receptions.
 
 Why "the file's days replaced as a whole" rather than a natural key: a reception system's
 export has no stable id per reception (the ticket numbers restart every day and are reused
@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from .models import DataOrigin, Reception, ReceptionTally
+from .models import HOURS, DataOrigin, Reception, ReceptionTally, handled_in, received_in
 
 INSERT_BATCH = 5_000
 DAYS_PER_STATEMENT = 500
@@ -98,41 +98,65 @@ def delete_old_receptions(site_days, kept_after_id: int) -> int:
     return deleted
 
 
+def _hour_columns() -> list[str]:
+    return [name for hour in HOURS for name in (received_in(hour), handled_in(hour))]
+
+
 def rebuild_tallies(site_days) -> None:
-    """The hourly tallies of ``site_days``, made again from their receptions (one
-    ``INSERT … SELECT … GROUP BY`` per site and chunk of days: nothing passes through Python)."""
+    """The daily tallies of ``site_days``, made again from their receptions (one
+    ``INSERT … SELECT … GROUP BY`` per site and chunk of days: nothing passes through Python),
+    then the all-sites totals of those days."""
     tally, reception = _table(ReceptionTally), _table(Reception)
+    hour = _hour_sql()
+    per_hour = ", ".join(
+        f"SUM(CASE WHEN {hour} = {h} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {hour} = {h} AND handled_at_general THEN 1 ELSE 0 END)"
+        for h in HOURS
+    )
+    columns = ", ".join(_hour_columns())
     with connection.cursor() as cursor:
         for site_id, days in _by_site(site_days).items():
             for chunk in _chunks(days, DAYS_PER_STATEMENT):
                 ReceptionTally.objects.filter(site_id=site_id, day__in=chunk).delete()
                 marks = ", ".join(["%s"] * len(chunk))
                 cursor.execute(
-                    f"INSERT INTO {tally} (site_id, day, hour, received, handled, origin) "
-                    f"SELECT site_id, received_on, {_hour_sql()}, COUNT(*), "
-                    "SUM(CASE WHEN handled_at_general THEN 1 ELSE 0 END), %s "
-                    f"FROM {reception} WHERE site_id = %s AND received_on IN ({marks}) "
-                    f"GROUP BY site_id, received_on, {_hour_sql()}",
-                    [DataOrigin.SYSTEM, site_id, *chunk],
+                    f"INSERT INTO {tally} (site_id, day, received, handled, origin, {columns}) "
+                    f"SELECT site_id, received_on, COUNT(*), "
+                    "SUM(CASE WHEN handled_at_general THEN 1 ELSE 0 END), %s, "
+                    f"{per_hour} FROM {reception} "
+                    f"WHERE site_id = %s AND received_on IN ({marks}) GROUP BY site_id, received_on",
+                    [
+                        DataOrigin.SYSTEM,
+                        site_id,
+                        *(connection.ops.adapt_datefield_value(d) for d in chunk),
+                    ],
                 )
     rebuild_totals({day for _site, day in site_days})
 
 
 def rebuild_totals(days) -> None:
-    """The all-sites rows (no site) of ``days``, summed from the sites' hourly tallies; a total
-    that includes reconstructed rows is marked reconstructed."""
+    """The all-sites rows (no site) of ``days``, summed from the sites' rows; a total that
+    includes reconstructed rows is marked reconstructed."""
     tally = _table(ReceptionTally)
+    columns = _hour_columns()
+    sums = ", ".join(f"SUM({c})" for c in columns)
     days = sorted(days)
     with connection.cursor() as cursor:
         for chunk in _chunks(days, DAYS_PER_STATEMENT):
             ReceptionTally.objects.filter(site__isnull=True, day__in=chunk).delete()
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
-                f"INSERT INTO {tally} (site_id, day, hour, received, handled, origin) "
-                "SELECT NULL, day, hour, SUM(received), SUM(handled), "
-                "CASE WHEN SUM(CASE WHEN origin = %s THEN 1 ELSE 0 END) > 0 THEN %s ELSE %s END "
-                f"FROM {tally} WHERE site_id IS NOT NULL AND day IN ({marks}) GROUP BY day, hour",
-                [DataOrigin.RECONSTRUCTED, DataOrigin.RECONSTRUCTED, DataOrigin.SYSTEM, *chunk],
+                f"INSERT INTO {tally} (site_id, day, received, handled, origin, "
+                f"{', '.join(columns)}) "
+                "SELECT NULL, day, SUM(received), SUM(handled), "
+                "CASE WHEN SUM(CASE WHEN origin = %s THEN 1 ELSE 0 END) > 0 THEN %s ELSE %s END, "
+                f"{sums} FROM {tally} WHERE site_id IS NOT NULL AND day IN ({marks}) GROUP BY day",
+                [
+                    DataOrigin.RECONSTRUCTED,
+                    DataOrigin.RECONSTRUCTED,
+                    DataOrigin.SYSTEM,
+                    *(connection.ops.adapt_datefield_value(d) for d in chunk),
+                ],
             )
 
 

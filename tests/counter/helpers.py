@@ -18,20 +18,23 @@ def more_sites(count: int) -> list[Site]:
 
 
 def more_tallies(sites: list[Site], days: int, start=dt.date(2022, 4, 1)) -> int:
-    """Hourly tallies for every site on ``days`` consecutive days from ``start``."""
-    rows = [
-        ReceptionTally(
-            site=site,
-            day=start + dt.timedelta(days=d),
-            hour=hour,
-            received=5 + (d + hour) % 7,
-            handled=3 + (d + hour) % 3,
-        )
-        for site in sites
-        for d in range(days)
-        for hour in range(8, 18)
-    ]
-    ReceptionTally.objects.bulk_create(rows, batch_size=2000)
+    """A daily tally (with its hours) for every site on ``days`` consecutive days from ``start``."""
+    rows = []
+    for site in sites:
+        for d in range(days):
+            hours = {h: 5 + (d + h) % 7 for h in range(8, 18)}
+            done = {h: 3 + (d + h) % 3 for h in range(8, 18)}
+            rows.append(
+                ReceptionTally(
+                    site=site,
+                    day=start + dt.timedelta(days=d),
+                    received=sum(hours.values()),
+                    handled=sum(done.values()),
+                    **{f"r{h:02d}": n for h, n in hours.items()},
+                    **{f"h{h:02d}": n for h, n in done.items()},
+                )
+            )
+    ReceptionTally.objects.bulk_create(rows, batch_size=500)
     return len(rows)
 
 

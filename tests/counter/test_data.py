@@ -38,7 +38,6 @@ def test_a_payment_before_the_counter_opened_or_in_the_future_is_refused(source_
     tally = ReceptionTally(
         site=Site.objects.get(name="野村支所"),
         day=dt.date(2022, 10, 3),
-        hour=9,
         received=1,
         handled=0,
     )

@@ -201,9 +201,9 @@ def test_a_failure_while_applying_writes_nothing(source_data, editor_web, monkey
 def test_the_tally_refuses_more_handled_than_received_in_the_database(source_data):
     site = Site.objects.get(name="本庁")
     with pytest.raises(IntegrityError), transaction.atomic():
-        ReceptionTally.objects.create(site=site, day=DAY, hour=9, received=1, handled=2)
+        ReceptionTally.objects.create(site=site, day=DAY, received=1, handled=2)
     with pytest.raises(IntegrityError), transaction.atomic():
-        ReceptionTally.objects.create(site=site, day=DAY, hour=24, received=1, handled=0)
+        ReceptionTally.objects.create(site=site, day=DAY, received=3, handled=1, r09=1, h09=2)
     assert not ReceptionTally.objects.filter(day=DAY).exists()
 
 
