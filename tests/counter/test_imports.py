@@ -352,3 +352,12 @@ def test_a_second_file_over_the_same_days_keeps_its_own_rows(source_data, tmp_pa
         if (names[r[2]], dt.date.fromisoformat(r[0])) not in large_days
     )
     assert Reception.objects.count() == 20_000 + kept
+
+
+def test_the_readme_sample_file_is_read_without_errors(source_data):
+    out = io.StringIO()
+    path = settings.BASE_DIR / "docs" / "counter_receptions_sample.csv"
+    call_command("import_receptions", str(path), "--dry-run", stdout=out)
+    assert "受付4件（1日・窓口分）を確認しました（書き込みなし）" in out.getvalue()
+    assert "1行目（タイトル行）" in out.getvalue() and "7行目（合計行）" in out.getvalue()
+    assert Reception.objects.count() == 0
