@@ -138,7 +138,8 @@ def test_dashboard_query_count_does_not_grow_with_the_items(
     viewer_client, source_data, django_assert_max_num_queries, as_of
 ):
     _grow(2)  # some change since the meeting, so that every part of the page is read
-    with django_assert_max_num_queries(50) as at_1x:
+    # (60: the counter area's panel and its two change sources take about 6 of them)
+    with django_assert_max_num_queries(60) as at_1x:
         viewer_client.get("/" + as_of)
     _grow(100)
     with django_assert_max_num_queries(len(at_1x.captured_queries)):
