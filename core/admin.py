@@ -234,10 +234,14 @@ def programme_admins_without_the_base(site=None) -> list[str]:
 
     site = site or admin.site
     labels = set(programme_app_labels())
+    # Machine data (a reception system's rows, read-only in the admin and replaced by imports)
+    # keeps no history of its own: its import batches record who changed what.
     return [
         f"{model._meta.label}: {type(model_admin).__name__}"
         for model, model_admin in site._registry.items()
-        if model._meta.app_label in labels and not isinstance(model_admin, ProgrammeAdmin)
+        if model._meta.app_label in labels
+        and getattr(model._meta, "simple_history_manager_attribute", None) is not None
+        and not isinstance(model_admin, ProgrammeAdmin)
     ]
 
 

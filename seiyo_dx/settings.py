@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "layout",
     "pbx",
     "approval",
+    "counter",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ PROGRAMME_ADMINS = sorted(
         (model, model_admin)
         for model, model_admin in admin.site._registry.items()
         if model._meta.app_label in programme_app_labels()
+        and getattr(model._meta, "simple_history_manager_attribute", None)  # not machine data
     ),
     key=lambda pair: pair[0]._meta.label,
 )

@@ -41,7 +41,11 @@ def registry_app():
 def test_an_installed_area_gets_its_page_and_its_menu_entry(registry_app, db, client):
     create_permissions(apps.get_app_config("registry_app"), verbosity=0)
     user = get_user_model().objects.create_user("madoguchi")
-    user.user_permissions.add(Permission.objects.get(codename="view_receptiontally"))
+    user.user_permissions.add(
+        Permission.objects.get(
+            codename="view_receptiontally", content_type__app_label="registry_app"
+        )
+    )
     client.force_login(user)
     html = client.get("/registry-app/").content.decode()
     assert "試験の窓口のページ" in html
