@@ -26,7 +26,7 @@ class ApprovalFormSheet(Sheet):
 
     key = "approval_form"
     title = "電子決裁"
-    order = 40
+    order = 55
     permission = "approval.view_measurement"
 
     def write(self, ws, context: WorkbookContext) -> None:
@@ -157,7 +157,7 @@ class ApprovalRolloutSheet(Sheet):
 
     key = "approval_rollout"
     title = "電子決裁_導入状況(データ)"
-    order = 41
+    order = 56
     permission = "approval.view_measurement"
     HEADER = ("部", "状況", "開始日", "開始予定日", "部をまたがる決裁", "備考", "基準日")
 
@@ -211,7 +211,7 @@ class ApprovalCountsSheet(Sheet):
 
     key = "approval_counts"
     title = "電子決裁_件数(データ)"
-    order = 42
+    order = 57
     permission = "approval.view_measurement"
     RATE_COLUMN = 6
 

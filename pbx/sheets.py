@@ -42,7 +42,7 @@ def story_text(row: selectors.SiteRow) -> str:
 class PbxFormSheet(Sheet):
     key = "pbx_form"
     title = "クラウドPBX"
-    order = 40
+    order = 50
     permission = "pbx.view_site"
 
     def write(self, ws, context: WorkbookContext) -> None:
@@ -195,7 +195,7 @@ def revision_data_rows(day):
 class PbxSiteDataSheet(Sheet):
     key = "pbx_sites"
     title = "クラウドPBX_施設(データ)"
-    order = 41
+    order = 51
     permission = "pbx.view_site"
 
     def write(self, ws, context: WorkbookContext) -> None:
@@ -205,7 +205,7 @@ class PbxSiteDataSheet(Sheet):
 class PbxRevisionDataSheet(Sheet):
     key = "pbx_revisions"
     title = "クラウドPBX_予定変更(データ)"
-    order = 42
+    order = 52
     permission = "pbx.view_revision"
 
     def write(self, ws, context: WorkbookContext) -> None:
