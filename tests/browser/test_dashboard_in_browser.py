@@ -50,7 +50,11 @@ def test_viewer_reads_the_dashboard_changes_its_date_and_downloads_the_workbook(
     page.wait_for_url("**as_of=2022-11-01")
     assert page.get_by_role("heading", level=1).inner_text() == "令和4年11月1日時点の状況"
     assert total.inner_text().startswith("187,197")
-    assert "変更なし" in page.locator("#changes").inner_text()  # as of the meeting itself
+    # As of the meeting: since the 3-14 meeting the schedule is unchanged, and what the areas
+    # first recorded for the 11-01 papers is listed.
+    changes = page.locator("#changes").inner_text()
+    assert "前回の会議（令和4年3月14日）からの変更" in changes
+    assert "全体のスケジュール" not in changes and "電子決裁（部）" in changes
 
     with page.expect_download() as download_info:
         page.locator("#workbook-download").click()
