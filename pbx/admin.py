@@ -14,8 +14,13 @@ from .models import Contract, Revision, Site
 
 
 class AppendOnlyMixin:
-    """Stored revisions are shown read-only and never deleted, for every user (superusers
-    included: the database refuses the edit anyway)."""
+    """Stored revisions are shown read-only and never deleted, for every user.
+
+    Nobody is given the change or delete permission on revisions (``default_permissions``);
+    superusers pass every permission check, so these methods refuse them too rather than rely
+    on permissions: a revision entered by mistake is corrected by a new revision whose note
+    says so, for superusers as for editors. The database refuses the statement anyway
+    (migrations 0002/0003), so the as-of views of past days never change."""
 
     append_only = True  # nothing stored is changed: no stale form to refuse
 

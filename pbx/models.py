@@ -3,7 +3,8 @@
 A site's plan is its first planned go-live date followed by its revisions, each decided on a
 date: the as-of views read the revisions by that decision date (not by when a record was
 typed in). Revisions are append-only: a correction is a new revision. The model, the admin and
-the database (triggers, migration 0002) all refuse an edit of a stored revision.
+the database (triggers, migrations 0002 and 0003) all refuse an edit or a deletion of a stored
+revision; only Django's flush, emptying every table, gets past the database's guard (pbx/guard.py).
 """
 
 from __future__ import annotations

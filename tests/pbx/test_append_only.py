@@ -2,13 +2,17 @@
 deletion); a correction is a new revision."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from core.roles import EDITORS
+from core.seed import load_source_data
+from pbx.guard import FLUSHING_TABLE
 from pbx.models import Revision, Site
 
 pytestmark = pytest.mark.django_db
@@ -58,11 +62,58 @@ def test_the_database_refuses_an_update(source_data):
     assert Revision.objects.get(pk=1).planned_on == dt.date(2022, 10, 24)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite: refused by model/admin")
-def test_postgresql_refuses_a_deletion(source_data):
+def test_the_database_refuses_a_deletion(source_data):
+    """SQLite and PostgreSQL alike (migration 0003): a raw DELETE of a revision fails."""
     with pytest.raises(IntegrityError, match="append-only"):
         raw("DELETE FROM pbx_revision WHERE id = 1")
-    assert Revision.objects.filter(pk=1).exists()
+    with pytest.raises(IntegrityError, match="append-only"):
+        raw("DELETE FROM pbx_revision")
+    assert Revision.objects.count() == 5
+
+
+def test_the_guard_opens_only_within_the_transaction_that_opens_it(source_data):
+    """How the flush gets past the guard: a row in pbx_revision_flushing, inserted and removed
+    in the flush's own transaction. Afterwards the guard holds again."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {FLUSHING_TABLE} (flushing) VALUES (1)")
+        cursor.execute("DELETE FROM pbx_revision WHERE site_id = 1")
+        cursor.execute(f"DELETE FROM {FLUSHING_TABLE}")
+    assert not Revision.objects.filter(site_id=1).exists()
+    with pytest.raises(IntegrityError, match="append-only"):
+        raw("DELETE FROM pbx_revision")
+    with pytest.raises(IntegrityError, match="append-only"):  # an update never passes
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FLUSHING_TABLE} (flushing) VALUES (1)")
+            cursor.execute("UPDATE pbx_revision SET reason = 'x'")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {FLUSHING_TABLE}")
+        assert cursor.fetchone()[0] == 0  # the failed transaction took its opening back
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_empties_the_revisions_and_the_guard_holds_again(source_data):
+    """Django's flush (the teardown of every transactional test) gets past the guard, and only
+    for its own statements."""
+    assert Revision.objects.count() == 5
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Revision.objects.exists() and not Site.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {FLUSHING_TABLE}")
+        assert cursor.fetchone()[0] == 0
+    load_source_data()
+    with pytest.raises(IntegrityError, match="append-only"):
+        raw("DELETE FROM pbx_revision")
+    assert Revision.objects.count() == 5
+
+
+def test_sqlflush_prints_the_guard_around_the_flush():
+    out = io.StringIO()
+    call_command("sqlflush", stdout=out, no_color=True)
+    lines = out.getvalue().strip().splitlines()
+    table = connection.ops.quote_name(FLUSHING_TABLE)
+    assert lines[:2] == ["BEGIN;", f"INSERT INTO {table} (flushing) VALUES (1);"]
+    assert lines[-2:] == [f"DELETE FROM {table};", "COMMIT;"]
+    assert any("pbx_revision" in line for line in lines[2:-2])
 
 
 def test_the_database_refuses_a_revision_decided_before_the_last_one(source_data):
@@ -111,13 +162,26 @@ def test_the_admin_shows_a_stored_revision_read_only_and_refuses_changes(
     assert Revision.objects.get(pk=1).planned_on == dt.date(2022, 10, 24)
 
 
-def test_even_a_superuser_cannot_edit_a_revision_in_the_admin(source_data, admin_client):
+def test_even_a_superuser_cannot_edit_or_delete_a_revision_in_the_admin(source_data, admin_client):
+    """Superusers pass every permission check, so the admin itself refuses them (as documented
+    on ``AppendOnlyMixin``); the database would refuse the statement anyway."""
+    page = admin_client.get("/admin/pbx/revision/1/change/").content.decode()
+    assert 'name="_save"' not in page and "/admin/pbx/revision/1/delete/" not in page
     response = admin_client.post(
         "/admin/pbx/revision/1/change/",
         {"site": 1, "decided_on": "2022-10-24", "planned_on": "2022-10-30", "note": "x"},
     )
     assert response.status_code == 403
+    assert admin_client.get("/admin/pbx/revision/1/delete/").status_code == 403
     assert admin_client.post("/admin/pbx/revision/1/delete/", {"post": "yes"}).status_code == 403
+    listing = admin_client.get("/admin/pbx/revision/").content.decode()
+    assert "delete_selected" not in listing
+    response = admin_client.post(
+        "/admin/pbx/revision/",
+        {"action": "delete_selected", "_selected_action": [1, 2], "post": "yes"},
+    )
+    assert Revision.objects.count() == 5
+    assert Revision.objects.get(pk=1).planned_on == dt.date(2022, 10, 24)
 
 
 def test_the_editor_adds_a_revision_in_the_admin(source_data, editor_client):
