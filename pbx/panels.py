@@ -24,7 +24,7 @@ class PbxPanel(Panel):
 
     def get_context(self, as_of: AsOf) -> dict:
         rows = selectors.site_rows(as_of)
-        shown = selectors.with_steps(rows[:SITES_SHOWN], as_of.day)
+        shown = selectors.with_last_steps(rows[:SITES_SHOWN], as_of.day)
         return {
             "figures": self.figures(as_of),
             "summary": selectors.summary(as_of),

@@ -19,16 +19,17 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 
 def story_text(row: selectors.SiteRow) -> str:
-    """本庁 当初10/17→10/24→未定（番ポ申請中）: the line of the papers, from the data."""
-    plans = [step.label for step in row.steps if step.changes_plan]
-    text = f"{row.name} 当初{selectors.short_date(row.first_planned_on)}"
-    if plans:
-        text += "→" + "→".join(plans)
+    """本庁 当初10/17→10/24→未定（番ポ申請中）: the line of the papers, from the data.
+
+    A long chain (``with_last_steps``) is printed as the papers would: the first plan, how
+    many changes are left out, the last few (当初10/17→（ほか47回変更）→11/1→11/5→未定)."""
+    labels = [label for label, _superseded in row.story]
+    text = f"{row.name} 当初" + "→".join(labels)
     if row.state == selectors.State.LIVE:
         text += f" {selectors.short_date(row.went_live_on)}運用開始"
-        if row.went_live_on == row.first_planned_on and not plans:
+        if row.went_live_on == row.first_planned_on and not row.revision_count:
             text += _("（予定どおり）")
-    elif not plans:
+    elif not row.revision_count:
         text += _(" 予定どおり")
     if row.porting == Porting.APPLIED:
         text += _("（番ポ申請中）")
@@ -50,7 +51,9 @@ class PbxFormSheet(Sheet):
         setup_page(ws)
         set_widths(ws, FORM_WIDTHS)
         contract = selectors.contract_as_of(as_of)
-        rows = selectors.with_steps(list(selectors.site_rows(as_of)), as_of.day)
+        # Every site, each with its chain bounded as the papers print it: the query count and
+        # the size of the sheet do not grow with the number of revisions.
+        rows = selectors.with_last_steps(list(selectors.site_rows(as_of)), as_of.day)
         title = _("クラウドPBXについて（%(date)s時点）") % {"date": as_of.label}
         form_cell(ws, FULL.format(row=1), title, bold=True, size=14, border=False, wrap=False)
         row = 2
@@ -166,7 +169,8 @@ def site_data_rows(as_of):
         )
 
 
-def revision_data_rows(day):
+def revision_data_rows(as_of):
+    """The revisions up to the day, their sites named as they were on the day."""
     labels = dict(Porting.choices)
     for (
         name,
@@ -178,7 +182,7 @@ def revision_data_rows(day):
         slipped,
         reason,
         note,
-    ) in selectors.revisions_as_of(day).iterator(chunk_size=2000):
+    ) in selectors.revisions_as_of(as_of):
         yield (
             name,
             decided_on,
@@ -212,6 +216,6 @@ class PbxRevisionDataSheet(Sheet):
         data_sheet(
             ws,
             REVISION_HEADER,
-            revision_data_rows(context.as_of.day),
+            revision_data_rows(context.as_of),
             widths=[14] * len(REVISION_HEADER),
         )

@@ -86,7 +86,7 @@ def sites_csv(request):
 def revisions_csv(request):
     _form, _data, as_of, _warn = _conditions(request)
     name = _("クラウドPBX_予定変更_%(date)s時点.csv") % {"date": wareki(as_of.day)}
-    return csv_response(name, REVISION_HEADER, revision_data_rows(as_of.day))
+    return csv_response(name, REVISION_HEADER, revision_data_rows(as_of))
 
 
 @permission_required("pbx.view_revision", raise_exception=True)

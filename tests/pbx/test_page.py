@@ -155,6 +155,29 @@ def test_csv_downloads(viewer_client, source_data):
     assert len(b"".join(response.streaming_content).decode("utf-8-sig").splitlines()) == 1
 
 
+def test_the_revisions_print_the_site_as_named_on_the_day(viewer_client, source_data):
+    """本庁 renamed today: the revisions as of the papers' day still print 本庁 (the site as
+    recorded on the day, like the site sheet), today's print the new name."""
+    site = Site.objects.get(name="本庁")
+    site.name = "本庁舎"
+    site.save()
+    response = viewer_client.get(f"/pbx/revisions.csv?as_of={PAPERS}")
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    names = [line.split(",")[0] for line in lines[1:]]
+    assert names == ["本庁", "本庁", "城川支所", "三瓶支所", "公民館"]
+    workbook = read_workbook(viewer_client.get(f"/pbx/rollout.xlsx?as_of={PAPERS}"))
+    revisions = list(workbook["クラウドPBX_予定変更(データ)"].iter_rows(values_only=True))
+    assert [r[0] for r in revisions[1:3]] == ["本庁", "本庁"]
+    sites = list(workbook["クラウドPBX_施設(データ)"].iter_rows(values_only=True))
+    assert sites[1][0] == "本庁"
+    meeting = read_workbook(viewer_client.get(f"/workbook/?as_of={PAPERS}"))
+    revisions = list(meeting["クラウドPBX_予定変更(データ)"].iter_rows(values_only=True))
+    assert [r[0] for r in revisions[1:3]] == ["本庁", "本庁"]
+    response = viewer_client.get("/pbx/revisions.csv")
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert [line.split(",")[0] for line in lines[1:3]] == ["本庁舎", "本庁舎"]
+
+
 def read_workbook(response):
     return load_workbook(io.BytesIO(response.content))
 
@@ -264,6 +287,7 @@ URLS = [
     f"/pbx/?as_of={PAPERS}",
     "/pbx/",
     f"/pbx/sites.csv?as_of={PAPERS}",
+    f"/pbx/revisions.csv?as_of={PAPERS}",
     f"/pbx/rollout.xlsx?as_of={PAPERS}",
 ]
 
@@ -283,3 +307,76 @@ def test_dashboard_query_count_does_not_grow(viewer_client, source_data):
     small = queries_for(viewer_client, f"/?as_of={PAPERS}")
     add_sites(100, 50)
     assert queries_for(viewer_client, f"/?as_of={PAPERS}") == small
+
+
+def form_sheet(as_of):
+    """The クラウドPBX form written alone, and the queries it took."""
+    from openpyxl import Workbook
+
+    from core.history import AsOf
+    from pbx.sheets import PbxFormSheet
+    from reports.workbook import WorkbookContext
+
+    workbook = Workbook()
+    sheet = workbook.active
+    with CaptureQueriesContext(connection) as captured:
+        PbxFormSheet().write(sheet, WorkbookContext(as_of=AsOf(as_of), user=None))
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    return texts, len(captured)
+
+
+def test_the_form_sheet_prints_bounded_chains_in_the_same_queries_at_100_sites_of_50(
+    source_data,
+):
+    """The form prints every site, each chain as the papers do (first plan, how many changes
+    are left out, the last three): its queries and its size do not grow with the revisions."""
+    small_texts, small = form_sheet(dt.date(2022, 10, 24))
+    add_sites(100, 50)
+    texts, large = form_sheet(dt.date(2022, 10, 24))
+    assert large == small
+    status = texts[texts.index("○現状") + 1].splitlines()
+    assert len(status) == 106
+    assert status[:6] == small_texts[small_texts.index("○現状") + 1].splitlines()
+    # 試験施設00000: 50 changes up to 2022-09-13, the last one 未定 (see pbx.scale)
+    assert re.fullmatch(
+        r"・試験施設00000 当初9/17→（ほか47回変更）→\d+/\d+→\d+/\d+→未定（番ポ申請中）", status[6]
+    ), status[6]
+    chains = [t for t in texts if " → （ほか47回変更） → " in t]  # the table's column
+    assert len(chains) == 100 and all(c.count(" → ") == 4 for c in chains)
+    assert max(len(t) for t in texts[texts.index("○現状") + 2 :]) < 100
+
+
+def test_the_bounded_chain_text(source_data, viewer_client):
+    """明浜支所 (first plan 11/5) changed five times: as of each day the form and the panel
+    print the first plan, the changes left out and the last three; the page lists them all."""
+    site = Site.objects.get(name="明浜支所")
+    for day, planned in (
+        (25, dt.date(2022, 11, 8)),
+        (26, dt.date(2022, 11, 12)),
+        (27, dt.date(2022, 11, 19)),
+        (28, None),
+        (29, dt.date(2022, 12, 3)),
+    ):
+        Revision.objects.create(
+            site=site,
+            decided_on=dt.date(2022, 10, day),
+            planned_on=planned,
+            undecided=planned is None,
+            porting="applied" if day == 28 else "",
+        )
+    expected = {
+        27: "明浜支所 当初11/5→11/8→11/12→11/19",
+        28: "明浜支所 当初11/5→（ほか1回変更）→11/12→11/19→未定",
+        29: "明浜支所 当初11/5→（ほか2回変更）→11/19→未定→12/3",
+    }
+    for day, chain in expected.items():
+        texts, _queries = form_sheet(dt.date(2022, 10, day))
+        status = texts[texts.index("○現状") + 1].splitlines()
+        porting = "（番ポ申請中）" if day >= 28 else ""
+        assert status[1] == f"・{chain}{porting}（前倒しの可能性あり）"
+    texts, _queries = form_sheet(dt.date(2022, 10, 29))
+    assert "11/5 → （ほか2回変更） → 11/19 → 未定 → 12/3" in texts
+    panel = viewer_client.get("/?as_of=2022-10-29").content.decode().split('id="panel-pbx"', 1)[1]
+    assert "<del>11/5</del> → （ほか2回変更） → <del>11/19</del> → <del>未定</del> → 12/3" in panel
+    html = viewer_client.get("/pbx/?as_of=2022-10-29").content.decode()
+    assert "<del>11/5</del> → <del>11/8</del> → <del>11/12</del> → <del>11/19</del>" in html
