@@ -266,7 +266,7 @@ class Initiative(models.Model):
 
     @property
     def row_label(self) -> str:
-        return self.short_name or self.partner or self.name
+        return self.short_name or self.name
 
 
 class Milestone(models.Model):
