@@ -65,7 +65,15 @@ def multiply_initiatives(scale: int) -> int:
             milestones, notes = [], []
             for initiative, original in zip(new, originals, strict=True):
                 milestones += [
-                    Milestone(initiative=initiative, due_on=m.due_on, title=m.title, done=m.done)
+                    Milestone(
+                        initiative=initiative,
+                        starts_on=m.starts_on,
+                        precision=m.precision,
+                        ends_on=m.ends_on,
+                        relative=m.relative,
+                        title=m.title,
+                        done=m.done,
+                    )
                     for m in original.milestones.all()
                 ]
                 notes += [

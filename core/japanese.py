@@ -127,3 +127,136 @@ def person_name(user) -> str:
         return ""
     full = f"{user.last_name} {user.first_name}".strip()
     return full or user.get_username()
+
+
+# --- Periods: a date with its precision, as the papers print them --------------------------
+#
+# The papers date the programme's steps by day (令和4年11月1日), month (R03.11), fiscal half
+# (令和4年度上期), fiscal year (令和4年度), a span of months (R04.01〜R04.12) or a span counted
+# from the previous one (1〜2年, それ以降). A period is its first day, its precision and, for a
+# span, its last day; an open period has no last day.
+
+DAY = "day"
+MONTH = "month"
+FISCAL_HALF = "fiscal_half"
+FISCAL_YEAR = "fiscal_year"
+SPAN = "span"
+OPEN = "open"
+PRECISIONS = (DAY, MONTH, FISCAL_HALF, FISCAL_YEAR, SPAN, OPEN)
+RANGE_MARK = "〜"
+
+
+def _month_end(day: dt.date) -> dt.date:
+    following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def wareki_month(day: dt.date | None) -> str:
+    """令和3年11月 (the papers' R03.11)."""
+    if day is None:
+        return ""
+    return f"{era_year(day)}{day.month}月"
+
+
+def fiscal_half_label(day: dt.date) -> str:
+    """令和4年度上期 (April–September) or 令和4年度下期 (October–March)."""
+    half = "上期" if 4 <= day.month <= 9 else "下期"
+    return f"{fiscal_year_label(fiscal_year_of(day))}{half}"
+
+
+def period_start(start: dt.date, precision: str) -> dt.date:
+    """The first day of the period a date names at a precision (sorting uses it)."""
+    if precision in (MONTH, SPAN, OPEN):
+        return start if precision != MONTH else start.replace(day=1)
+    if precision == FISCAL_HALF:
+        fiscal_year = fiscal_year_of(start)
+        return dt.date(fiscal_year, 4, 1) if 4 <= start.month <= 9 else dt.date(fiscal_year, 10, 1)
+    if precision == FISCAL_YEAR:
+        return fiscal_year_bounds(fiscal_year_of(start))[0]
+    return start
+
+
+def period_end(start: dt.date, precision: str, end: dt.date | None = None) -> dt.date | None:
+    """The last day of a period (None for an open one): past it, an unfinished step is late."""
+    if precision == DAY:
+        return start
+    if precision == MONTH:
+        return _month_end(start)
+    if precision == FISCAL_HALF:
+        return _add_months(period_start(start, FISCAL_HALF), 6) - dt.timedelta(days=1)
+    if precision == FISCAL_YEAR:
+        return fiscal_year_bounds(fiscal_year_of(start))[1]
+    if precision == SPAN:
+        return end
+    return None
+
+
+def _whole_months(start: dt.date, end: dt.date) -> bool:
+    return start.day == 1 and end == _month_end(end)
+
+
+def _span_label(start: dt.date, end: dt.date) -> str:
+    """令和4年1月〜12月, 令和4年1月〜令和5年3月, 令和4年10月1日〜21日, 令和4年度 …"""
+    if not _whole_months(start, end):
+        if era_of(start) != era_of(end):
+            return f"{wareki(start)}{RANGE_MARK}{wareki(end)}"
+        if start.month != end.month:
+            return f"{wareki(start)}{RANGE_MARK}{end.month}月{end.day}日"
+        return f"{wareki(start)}{RANGE_MARK}{end.day}日"
+    if (start.year, start.month) == (end.year, end.month):
+        return wareki_month(start)
+    if fiscal_year_bounds(fiscal_year_of(start)) == (start, end):
+        return fiscal_year_label(fiscal_year_of(start))
+    if era_of(start) == era_of(end):
+        return f"{wareki_month(start)}{RANGE_MARK}{end.month}月"
+    return f"{wareki_month(start)}{RANGE_MARK}{wareki_month(end)}"
+
+
+def _years_after(after: dt.date, day: dt.date) -> int | None:
+    """Whole years from the day after ``after`` to ``day`` (None if not a whole number)."""
+    base = after + dt.timedelta(days=1)
+    months = (day.year - base.year) * 12 + day.month - base.month
+    if base.day != 1 or day.day != 1 or months % 12:
+        return None
+    return months // 12
+
+
+def period_label(
+    start: dt.date | None,
+    precision: str = DAY,
+    end: dt.date | None = None,
+    *,
+    after: dt.date | None = None,
+) -> str:
+    """A period as the papers print it.
+
+    ``after``: the last day of the period before it, for a period the papers count from there
+    (「1〜2年」 after R04.01〜R04.12, 「それ以降」); when the period does not start the day after
+    it (or does not last whole years), the period is printed with its dates instead.
+    """
+    if start is None:
+        return ""
+    if after is not None and start == after + dt.timedelta(days=1):
+        if precision == OPEN:
+            return "それ以降"
+        if precision == SPAN and end is not None:
+            first = _years_after(after, start)
+            last = _years_after(after, end + dt.timedelta(days=1))
+            if first is not None and last is not None and last > first:
+                return f"{first + 1}{RANGE_MARK}{last}年" if last > first + 1 else f"{last}年"
+    if precision == MONTH:
+        return wareki_month(start)
+    if precision == FISCAL_HALF:
+        return fiscal_half_label(start)
+    if precision == FISCAL_YEAR:
+        return fiscal_year_label(fiscal_year_of(start))
+    if precision == SPAN and end is not None:
+        return _span_label(start, end)
+    if precision == OPEN:
+        return f"{wareki_month(start) if start.day == 1 else wareki(start)}以降"
+    return wareki(start)

@@ -19,6 +19,7 @@ from .models import (
     ProgrammeYear,
     ProgressNote,
     ScheduleItem,
+    Specialist,
     Status,
 )
 from .selectors import initiative_part_histories, item_part_histories
@@ -102,8 +103,22 @@ class ProgrammeYearAdmin(ProgrammeAdmin):
 
 
 class MilestoneInline(admin.TabularInline):
+    """The step, when (its first day, the unit the papers give, a span's last day) and done."""
+
     model = Milestone
     extra = 0
+    fields = ("title", "starts_on", "precision", "ends_on", "relative", "done", "period")
+    readonly_fields = ("period",)
+
+    @admin.display(description=_("表示"))
+    def period(self, obj):
+        return obj.label() if obj.pk else "－"
+
+
+class SpecialistInline(admin.TabularInline):
+    model = Specialist
+    extra = 0
+    fields = ("order", "field", "name", "career")
 
 
 class ProgressNoteInline(admin.StackedInline):
@@ -115,9 +130,10 @@ class ProgressNoteInline(admin.StackedInline):
 class InitiativeAdmin(HistoryWithPartsAdmin):
     list_display = ("name", "theme", "partner")
     list_filter = ("theme",)
+    fields = ("name", "theme", "partner", "short_name", "summary", "order")
     search_fields = ("name", "partner", "summary", "notes__text")
-    inlines = [MilestoneInline, ProgressNoteInline]
-    parts_label = _("マイルストーン・進捗メモ")
+    inlines = [MilestoneInline, ProgressNoteInline, SpecialistInline]
+    parts_label = _("マイルストーン・進捗メモ・専門官")
 
     def history_parts(self, obj):
         return initiative_part_histories(obj.pk)

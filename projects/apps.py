@@ -12,6 +12,8 @@ class ProjectsConfig(ProgrammeAppConfig):
         # The papers: "全体のスケジュール（2022.3.14の行政経営戦略会議資料より変更なし）".
         SourceFixture("schedule.json", "2022-03-14", "2022.3.14 行政経営戦略会議資料"),
         SourceFixture("initiatives.json", "2022-10-24", "2022.11.1 会議資料（10/24時点）"),
+        # Its own file: an installation loaded before the specialists were modelled gets them.
+        SourceFixture("specialists.json", "2022-10-24", "2022.11.1 会議資料（10/24時点）"),
     )
 
     def ready(self):

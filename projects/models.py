@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core import japanese
 from core.history import ProgrammeHistory
 from core.japanese import fiscal_year_bounds, fiscal_year_label
 
@@ -242,6 +243,12 @@ class Initiative(models.Model):
     name = models.CharField(_("取組"), max_length=100, unique=True)
     theme = models.CharField(_("分野"), max_length=50)
     partner = models.CharField(_("連携先"), max_length=200, blank=True)
+    short_name = models.CharField(
+        _("表での見出し"),
+        max_length=50,
+        blank=True,
+        help_text=_("分野ごとの時期の表の行見出し（資料の「AnotherWorks」「西予市」など）。"),
+    )
     summary = models.TextField(_("概要"), blank=True)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
     history = ProgrammeHistory()
@@ -257,25 +264,151 @@ class Initiative(models.Model):
     def get_absolute_url(self):
         return reverse("projects:initiative", args=[self.pk])
 
+    @property
+    def row_label(self) -> str:
+        return self.short_name or self.name
+
 
 class Milestone(models.Model):
-    """A dated step of an initiative (連携協定, 仕様検討・策定, …)."""
+    """A step of an initiative (連携協定, 仕様検討・策定, …) with when the papers put it.
+
+    The papers give months and periods, not days (R03.11, R04.01〜R04.12, 1〜2年): the date is
+    the first day of the period and ``precision`` says how much of it is meant; a span has its
+    last day too. Sorting and 「次のマイルストーン」 use the first day.
+    """
+
+    class Precision(models.TextChoices):
+        DAY = japanese.DAY, _("日")
+        MONTH = japanese.MONTH, _("月")
+        FISCAL_HALF = japanese.FISCAL_HALF, _("年度の上期・下期")
+        FISCAL_YEAR = japanese.FISCAL_YEAR, _("年度")
+        SPAN = japanese.SPAN, _("期間（開始〜終了）")
+        OPEN = japanese.OPEN, _("開始以降（終わりなし）")
 
     initiative = models.ForeignKey(
         Initiative, verbose_name=_("取組"), on_delete=models.CASCADE, related_name="milestones"
     )
-    due_on = models.DateField(_("予定日"), help_text=_("月単位の予定は、その月の1日とします。"))
+    starts_on = models.DateField(
+        _("時期（開始日）"),
+        help_text=_("月・年度・期間の場合はその初日（R03.11なら令和3年11月1日）。"),
+    )
+    precision = models.CharField(
+        _("時期の単位"), max_length=12, choices=Precision.choices, default=Precision.DAY
+    )
+    ends_on = models.DateField(
+        _("時期（終了日）"),
+        null=True,
+        blank=True,
+        help_text=_("期間の場合だけ、その末日（R04.01〜R04.12なら令和4年12月31日）。"),
+    )
+    relative = models.BooleanField(
+        _("前の時期から数える"),
+        default=False,
+        help_text=_(
+            "資料が前の時期から数えて書く場合（「1〜2年」「それ以降」）。期間・開始以降のみ。"
+        ),
+    )
     title = models.CharField(_("内容"), max_length=200)
     done = models.BooleanField(_("完了"), default=False)
     history = ProgrammeHistory()
 
     class Meta:
-        ordering = ["due_on", "id"]
+        ordering = ["starts_on", "id"]
         verbose_name = _("マイルストーン")
         verbose_name_plural = _("マイルストーン")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(precision__in=japanese.PRECISIONS),
+                name="milestone_precision_known",
+                violation_error_message=_("時期の単位を選んでください。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(precision=japanese.SPAN, ends_on__isnull=False)
+                | (~Q(precision=japanese.SPAN) & Q(ends_on__isnull=True)),
+                name="milestone_end_only_for_a_span",
+                violation_error_message=_(
+                    "終了日は時期の単位が「期間」のときだけ、必ず入力してください。"
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="milestone_ends_after_it_starts",
+                violation_error_message=_("終了日は開始日以降の日付にしてください。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(relative=False) | Q(precision__in=[japanese.SPAN, japanese.OPEN]),
+                name="milestone_relative_only_for_spans",
+                violation_error_message=_(
+                    "「前の時期から数える」は時期の単位が「期間」か「開始以降」のときだけです。"
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        # A month, half or fiscal year starts on its first day whatever day was typed.
+        if self.starts_on and self.precision in (
+            japanese.MONTH,
+            japanese.FISCAL_HALF,
+            japanese.FISCAL_YEAR,
+        ):
+            self.starts_on = japanese.period_start(self.starts_on, self.precision)
+
+    @property
+    def last_day(self):
+        """The period's last day (None when open): past it, a step not done is late."""
+        return japanese.period_end(self.starts_on, self.precision, self.ends_on)
+
+    def label(self, after=None) -> str:
+        """When, as the papers print it; ``after``: the previous period's last day."""
+        return japanese.period_label(
+            self.starts_on, self.precision, self.ends_on, after=after if self.relative else None
+        )
+
+    def is_overdue(self, day) -> bool:
+        """Not done and its period over as of ``day``."""
+        last = self.last_day
+        return not self.done and last is not None and last < day
+
+
+def milestone_labels(milestones) -> list[tuple[Milestone, str]]:
+    """Each milestone with its printed period; a relative one counts from the one before."""
+    labelled, after = [], None
+    for milestone in milestones:
+        labelled.append((milestone, milestone.label(after)))
+        after = milestone.last_day
+    return labelled
+
+
+class Specialist(models.Model):
+    """A specialist of a shared programme (愛媛県市町連携の高度デジタル人材): field, name, career."""
+
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("取組"), on_delete=models.CASCADE, related_name="specialists"
+    )
+    field = models.CharField(_("専門分野"), max_length=100)
+    name = models.CharField(_("氏名"), max_length=100)
+    career = models.TextField(_("主な経歴"), blank=True)
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    history = ProgrammeHistory()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("専門官")
+        verbose_name_plural = _("専門官")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(field="") & ~Q(name=""),
+                name="specialist_field_and_name_given",
+                violation_error_message=_("専門分野と氏名を入力してください。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.field}：{self.name}"
 
 
 class ProgressNote(models.Model):

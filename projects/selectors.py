@@ -36,7 +36,9 @@ from .models import (
     ProgrammeYear,
     ProgressNote,
     ScheduleItem,
+    Specialist,
     Status,
+    milestone_labels,
 )
 
 T = TypeVar("T")
@@ -99,7 +101,83 @@ def programme_years() -> list[ProgrammeYear]:
 
 
 def initiatives() -> QuerySet[Initiative]:
-    return Initiative.objects.prefetch_related("milestones", "notes")
+    return Initiative.objects.prefetch_related("milestones", "notes", "specialists")
+
+
+@dataclass
+class MilestoneRow:
+    """A milestone as a page shows it: its period as the papers print it, and whether late."""
+
+    milestone: Milestone
+    period: str
+    overdue: bool
+
+
+def milestone_rows(initiative: Initiative, day) -> list[MilestoneRow]:
+    """An initiative's (prefetched) milestones, a relative period counted from the one before."""
+    return [
+        MilestoneRow(milestone, label, milestone.is_overdue(day))
+        for milestone, label in milestone_labels(initiative.milestones.all())
+    ]
+
+
+def next_milestone(initiative: Initiative, day) -> MilestoneRow | None:
+    """The first milestone not done, by the start of its period."""
+    return next((row for row in milestone_rows(initiative, day) if not row.milestone.done), None)
+
+
+@dataclass
+class Timeline:
+    """A theme's initiatives by period, like the papers' DX人材関係 and ホームページ tables.
+
+    The columns are the periods the milestones name, by their first day; each row an
+    initiative with its steps in those periods (a cell may hold several, or none).
+    """
+
+    theme: str
+    periods: list[str]
+    rows: list[tuple[Initiative, list[list[MilestoneRow]]]]
+
+
+def _period_key(milestone: Milestone):
+    return (milestone.starts_on, milestone.precision, milestone.ends_on, milestone.relative)
+
+
+def timelines(initiative_list, day) -> list[Timeline]:
+    """One timeline per theme of the given (prefetched) initiatives that has milestones."""
+    by_theme: dict[str, list[Initiative]] = {}
+    for initiative in initiative_list:
+        by_theme.setdefault(initiative.theme, []).append(initiative)
+    result = []
+    for theme, members in by_theme.items():
+        rows = [(initiative, milestone_rows(initiative, day)) for initiative in members]
+        keys = sorted(
+            {_period_key(row.milestone) for _, milestones in rows for row in milestones},
+            key=lambda key: (key[0], key[2] or key[0], key[1], key[3]),
+        )
+        if not keys:
+            continue
+        labels, after = [], None
+        for starts_on, precision, ends_on, relative in keys:
+            column = Milestone(
+                starts_on=starts_on, precision=precision, ends_on=ends_on, relative=relative
+            )
+            labels.append(column.label(after))
+            after = column.last_day
+        index = {key: i for i, key in enumerate(keys)}
+        table_rows = []
+        for initiative, milestones in rows:
+            cells: list[list[MilestoneRow]] = [[] for _ in keys]
+            for row in milestones:
+                cells[index[_period_key(row.milestone)]].append(row)
+            table_rows.append((initiative, cells))
+        result.append(Timeline(theme, labels, table_rows))
+    return result
+
+
+def theme_initiatives(theme: str) -> list[Initiative]:
+    """The initiatives of a theme, for its timeline on an initiative's page."""
+    return list(initiatives().filter(theme=theme))
 
 
 def item_part_histories(item_id: int) -> list[QuerySet]:
@@ -119,6 +197,7 @@ def initiative_part_histories(initiative_id: int) -> list[QuerySet]:
     return [
         Milestone.history.filter(initiative_id=initiative_id),
         ProgressNote.history.filter(initiative_id=initiative_id),
+        Specialist.history.filter(initiative_id=initiative_id),
     ]
 
 

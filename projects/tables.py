@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.db.models import F
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,9 @@ from django_tables2.rows import BoundRow
 from core.japanese import number, wareki
 
 from .models import Initiative, ProgrammeYear, ScheduleItem, budget_cell
+from .selectors import next_milestone
+
+EMPTY = "－"  # an empty value, the same on every page
 
 
 def bullet_list(lines: list[str]) -> str:
@@ -240,11 +244,24 @@ class InitiativeTable(PagedTable):
         empty_text = _("条件に合う取組はありません。")
         per_page = PER_PAGE
 
+    def __init__(self, *args, day=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.day = day or timezone.localdate()  # the as-of date: past periods not done are late
+
     def render_next_milestone(self, record):
-        pending = [m for m in record.milestones.all() if not m.done]
-        if not pending:
+        if not record.milestones.all():
+            return EMPTY
+        row = next_milestone(record, self.day)
+        if row is None:
             return _("（すべて完了）")
-        return format_html("{}　{}", wareki(pending[0].due_on), pending[0].title)
+        if row.overdue:
+            return format_html(
+                '{}　{} <strong class="overdue-mark">{}</strong>',
+                row.period,
+                row.milestone.title,
+                _("期限超過"),
+            )
+        return format_html("{}　{}", row.period, row.milestone.title)
 
     def render_latest_note(self, record):
         notes = list(record.notes.all())

@@ -95,14 +95,28 @@ def item_detail(request, pk):
 
 @permission_required("projects.view_initiative", raise_exception=True)
 def initiatives(request):
+    """その他の取組: the list, then the page's initiatives by theme and period, as the papers
+    lay them out (DX人材関係, ホームページ), and the specialists of the shared programmes."""
+    day = AsOf.today().day
     filterset = InitiativeFilter(request.GET or None, queryset=selectors.initiatives())
-    table = paginate(request, InitiativeTable(filterset.qs))
-    return render(request, "projects/initiatives.html", {"table": table, "filter": filterset})
+    table = paginate(request, InitiativeTable(filterset.qs, day=day))
+    shown = [row.record for row in table.page.object_list]
+    return render(
+        request,
+        "projects/initiatives.html",
+        {
+            "table": table,
+            "filter": filterset,
+            "timelines": selectors.timelines(shown, day),
+            "specialist_groups": [i for i in shown if i.specialists.all()],
+        },
+    )
 
 
 @permission_required("projects.view_initiative", raise_exception=True)
 def initiative_detail(request, pk):
     initiative = get_object_or_404(selectors.initiatives(), pk=pk)
+    day = AsOf.today().day
     can_edit = request.user.has_perm("projects.change_initiative")
     admin_history = reverse("admin:projects_initiative_history", args=[initiative.pk])
     return render(
@@ -110,6 +124,14 @@ def initiative_detail(request, pk):
         "projects/initiative_detail.html",
         {
             "initiative": initiative,
+            "milestones": selectors.milestone_rows(initiative, day),
+            "timelines": [
+                timeline
+                for timeline in selectors.timelines(
+                    selectors.theme_initiatives(initiative.theme), day
+                )
+                if len(timeline.rows) > 1
+            ],
             **_latest_changes(
                 selectors.initiative_histories(initiative.pk), can_edit and admin_history
             ),

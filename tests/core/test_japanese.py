@@ -85,3 +85,99 @@ def test_meiji_years_are_counted_from_1868():
     assert japanese.wareki(dt.date(1873, 1, 1)) == "明治6年1月1日"
     assert japanese.wareki(dt.date(1912, 7, 29)) == "明治45年7月29日"
     assert japanese.wareki(dt.date(1912, 7, 30)) == "大正元年7月30日"
+
+
+# --- Periods as the papers print them (section 7: R03.11, R04.01〜R04.12, 1〜2年, それ以降) ---
+
+
+@pytest.mark.parametrize(
+    ("start", "precision", "end", "expected"),
+    [
+        (dt.date(2022, 11, 1), japanese.DAY, None, "令和4年11月1日"),
+        (dt.date(2021, 11, 1), japanese.MONTH, None, "令和3年11月"),  # R03.11
+        (dt.date(2021, 12, 1), japanese.MONTH, None, "令和3年12月"),  # R03.12
+        (dt.date(2019, 5, 1), japanese.MONTH, None, "令和元年5月"),
+        (dt.date(2022, 4, 1), japanese.FISCAL_HALF, None, "令和4年度上期"),
+        (dt.date(2022, 10, 1), japanese.FISCAL_HALF, None, "令和4年度下期"),
+        (dt.date(2023, 1, 1), japanese.FISCAL_HALF, None, "令和4年度下期"),
+        (dt.date(2022, 4, 1), japanese.FISCAL_YEAR, None, "令和4年度"),
+        (dt.date(2019, 4, 1), japanese.FISCAL_YEAR, None, "令和元年度"),
+        # R04.01〜R04.12: one era year, the second month without repeating it.
+        (dt.date(2022, 1, 1), japanese.SPAN, dt.date(2022, 12, 31), "令和4年1月〜12月"),
+        (dt.date(2022, 11, 1), japanese.SPAN, dt.date(2022, 12, 31), "令和4年11月〜12月"),
+        (dt.date(2022, 1, 1), japanese.SPAN, dt.date(2023, 3, 31), "令和4年1月〜令和5年3月"),
+        (dt.date(2022, 4, 1), japanese.SPAN, dt.date(2023, 3, 31), "令和4年度"),
+        (dt.date(2022, 3, 1), japanese.SPAN, dt.date(2022, 3, 31), "令和4年3月"),
+        (dt.date(2022, 10, 1), japanese.SPAN, dt.date(2022, 10, 21), "令和4年10月1日〜21日"),
+        (dt.date(2019, 4, 1), japanese.SPAN, dt.date(2019, 5, 31), "平成31年4月〜令和元年5月"),
+        (dt.date(2025, 1, 1), japanese.OPEN, None, "令和7年1月以降"),
+        (dt.date(2025, 1, 15), japanese.OPEN, None, "令和7年1月15日以降"),
+    ],
+)
+def test_period_label_prints_a_date_at_its_precision(start, precision, end, expected):
+    assert japanese.period_label(start, precision, end) == expected
+
+
+def test_periods_counted_from_the_previous_one_print_as_the_papers_do():
+    after = dt.date(2022, 12, 31)  # the end of R04.01〜R04.12
+    # 「1〜2年」: the two years after it; 「それ以降」: open from then.
+    assert (
+        japanese.period_label(
+            dt.date(2023, 1, 1), japanese.SPAN, dt.date(2024, 12, 31), after=after
+        )
+        == "1〜2年"
+    )
+    assert japanese.period_label(
+        dt.date(2025, 1, 1), japanese.OPEN, after=dt.date(2024, 12, 31)
+    ) == ("それ以降")
+    assert (
+        japanese.period_label(
+            dt.date(2024, 1, 1), japanese.SPAN, dt.date(2025, 12, 31), after=after
+        )
+        == "令和6年1月〜令和7年12月"  # not starting right after: printed with its dates
+    )
+    assert japanese.period_label(
+        dt.date(2023, 1, 1), japanese.OPEN, after=dt.date(2022, 6, 30)
+    ) == ("令和5年1月以降")
+
+
+@pytest.mark.parametrize(
+    ("start", "precision", "end", "first", "last"),
+    [
+        (dt.date(2022, 11, 1), japanese.DAY, None, dt.date(2022, 11, 1), dt.date(2022, 11, 1)),
+        (dt.date(2021, 11, 15), japanese.MONTH, None, dt.date(2021, 11, 1), dt.date(2021, 11, 30)),
+        (dt.date(2024, 2, 1), japanese.MONTH, None, dt.date(2024, 2, 1), dt.date(2024, 2, 29)),
+        (
+            dt.date(2022, 12, 1),
+            japanese.FISCAL_HALF,
+            None,
+            dt.date(2022, 10, 1),
+            dt.date(2023, 3, 31),
+        ),
+        (
+            dt.date(2022, 6, 1),
+            japanese.FISCAL_HALF,
+            None,
+            dt.date(2022, 4, 1),
+            dt.date(2022, 9, 30),
+        ),
+        (
+            dt.date(2023, 2, 1),
+            japanese.FISCAL_YEAR,
+            None,
+            dt.date(2022, 4, 1),
+            dt.date(2023, 3, 31),
+        ),
+        (
+            dt.date(2022, 1, 1),
+            japanese.SPAN,
+            dt.date(2022, 12, 31),
+            dt.date(2022, 1, 1),
+            dt.date(2022, 12, 31),
+        ),
+        (dt.date(2025, 1, 1), japanese.OPEN, None, dt.date(2025, 1, 1), None),
+    ],
+)
+def test_a_period_starts_and_ends_where_its_precision_says(start, precision, end, first, last):
+    assert japanese.period_start(start, precision) == first
+    assert japanese.period_end(start, precision, end) == last
