@@ -940,6 +940,11 @@ class Importer:
         """Where to download the current data in the format read here ("" for none)."""
         return ""
 
+    @classmethod
+    def blank_url(cls) -> str:
+        """Where to download the format with no rows and its column rules ("" for none)."""
+        return ""
+
     def declared_columns(self) -> Sequence[Column]:
         """The columns read; an importer whose choices come from the database overrides this."""
         return self.columns
