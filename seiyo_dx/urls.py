@@ -16,6 +16,7 @@ from core.organisation import lazy_admin_header, lazy_brand
 admin.site.site_header = lazy_admin_header()
 admin.site.site_title = lazy_brand()
 admin.site.index_title = "事業データの管理"
+admin.site.empty_value_display = "－"  # an empty value prints the same on every page
 
 
 def area_urlpatterns() -> list:
