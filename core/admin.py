@@ -64,7 +64,7 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
         if obj is not None and self.parts_label:
             extra_context = {
                 **(extra_context or {}),
-                "parts_history": change_log(self.history_parts(obj)),
+                "parts_history": change_log(self.history_parts(obj), part_of=self.model),
                 "parts_label": self.parts_label,
             }
         return super().history_view(request, object_id, extra_context=extra_context)

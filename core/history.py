@@ -119,6 +119,7 @@ def change_log(
     since: datetime | None = None,
     group_of: Callable[[Model], object] | None = None,
     newest: int | None = None,
+    part_of: type[Model] | None = None,
 ) -> ChangeLog:
     """Merge the history querysets of an object and its parts into one log, newest first.
 
@@ -128,6 +129,11 @@ def change_log(
     a page's log costs the same after ten years of edits; the log then holds at most the
     ``newest`` changes. Queries: one or two per queryset plus one per related model named in
     the records; never one per record.
+
+    What the source papers loaded (``is_source_load``) is one entry per object (per group) and
+    paper, 「資料から読込（令和4年3月14日）」: the object's fields, then a line per part loaded
+    with it. The object is the model of ``histories[0]``, or ``part_of`` for a log of parts
+    only (an admin's parts); parts loaded without their object make one entry together.
     """
     records, more = [], False
     for position, qs in enumerate(histories):
@@ -137,10 +143,14 @@ def change_log(
             record.log_position = position  # the object itself first, then its parts
             records.append(record)
     names = _related_names(records)
-    owners = {record.instance_type for record in records if record.log_position == 0}
+    if part_of is not None:
+        owners = {part_of}
+    else:
+        owners = {record.instance_type for record in records if record.log_position == 0}
     previous: dict[tuple, object] = {}
     changes = []
     loads: dict[tuple, Change] = {}  # one entry per object and paper loaded
+    part_entries: set[int] = set()  # the entries of parts loaded without their object
     for record in sorted(records, key=lambda r: (r.history_date, r.log_position, r.history_id)):
         model = record.instance_type
         key = (model, record.id)
@@ -167,8 +177,14 @@ def change_log(
             key = (group, record.history_date, record.history_change_reason)
             entry = loads.get(key)
             if entry is not None:  # a part loaded with its object: a line of the object's entry
-                entry.fields.append(_part_line(model, record, names, owners))
+                line = _part_line(model, record, names, owners)
+                entry.fields.append(line)
+                parts_only = entry.record_id in part_entries
+                if parts_only and line.label not in entry.subject.split("・"):
+                    entry.subject += f"・{line.label}"  # 予算・年度計画・懸案
                 continue
+            if model not in owners:  # parts without their object: each one a line
+                fields = [_part_line(model, record, names, owners)]
         user = record.history_user
         change = Change(
             when=record.history_date,
@@ -177,7 +193,7 @@ def change_log(
             if loaded
             else str(ACTIONS[record.history_type]),
             subject=str(model._meta.verbose_name),
-            object_label=label_of(record),
+            object_label="" if loaded and model not in owners else label_of(record),
             reason=record.history_change_reason or "",
             fields=fields,
             group=group,
@@ -187,6 +203,8 @@ def change_log(
         )
         if loaded:
             loads[key] = change
+            if model not in owners:
+                part_entries.add(record.history_id)
         changes.append(change)
     # Newest first; changes made at the same moment keep the object-then-parts order.
     changes.sort(key=lambda change: change.when, reverse=True)

@@ -102,3 +102,20 @@ def test_the_admin_versions_show_the_logs_content_and_no_empty_column(
     assert "区分：窓口フロントスタッフ" in loaded and "2022.3.14 行政経営戦略会議資料" in loaded
     assert "表示順" not in loaded
     assert all(row[4] for row in rows)
+
+
+def test_parts_loaded_without_their_object_make_one_entry_of_lines(source_data):
+    """The admin's parts table: the item's parts from the papers, one entry, no link repeated."""
+    item = _item("テレワーク環境")
+    (entry,) = change_log(selectors.item_part_histories(item.pk), part_of=ScheduleItem)
+
+    assert entry.action == "資料から読込（令和4年3月14日）"
+    assert (entry.subject, entry.object_label) == ("予算・年度計画・懸案", "")
+    assert [(f.label, f.after) for f in entry.fields] == [
+        ("予算", "3,802"),
+        ("予算", "42,004"),
+        ("年度計画", "令和3年度 システム構築"),
+        ("年度計画", "令和4年度 運用"),
+        ("懸案", "テレワークの運用ルール"),
+        ("懸案", "更新の際の経費"),
+    ]
