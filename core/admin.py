@@ -64,10 +64,27 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
         if obj is not None and self.parts_label:
             extra_context = {
                 **(extra_context or {}),
-                "parts_history": change_log(self.history_parts(obj)),
+                "parts_history": change_log(self.history_parts(obj), part_of=self.model),
                 "parts_label": self.parts_label,
             }
         return super().history_view(request, object_id, extra_context=extra_context)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """Each listed version's ``change``: what it changed, as the change log reads it (the
+        log's fields: no 表示順; a version loaded from the papers 「資料から読込（…）」 with its
+        reason); ``None`` for a save that changed nothing the log shows. One log of the
+        object's versions up to the newest listed, instead of simple-history's field diff."""
+        records = list(historical_records)
+        if not records:
+            return
+        newest = max(records, key=lambda record: (record.history_date, record.history_id))
+        own = type(newest)._default_manager.filter(
+            **{self.model._meta.pk.attname: getattr(newest, self.model._meta.pk.attname)},
+            history_date__lte=newest.history_date,
+        )
+        changes = {change.record_id: change for change in change_log([own])}
+        for record in records:
+            record.change = changes.get(record.history_id)
 
     def history_view_title(self, request, obj):
         return _("変更履歴：%(name)s") % {"name": obj}

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
-from django.utils.translation import gettext_lazy as _
+
+from .organisation import lazy_brand
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class ProgrammeAppConfig(AppConfig):
 class CoreConfig(AppConfig):
     default = True  # the module also defines ProgrammeAppConfig: say which one is core's
     name = "core"
-    verbose_name = _("西予市DX推進")
+    verbose_name = lazy_brand()  # the installation's (settings.SEIYO_ORGANISATION)
 
     def ready(self):
         from .db import register_lookups

@@ -47,19 +47,42 @@ class Change:
     fields: list[FieldChange] = field(default_factory=list)
     group: object = None  # what the change belongs to (an item, a meeting), for grouping
     kind: str = "~"  # "+" added, "~" changed, "-" deleted
+    record_id: int | None = None  # the history record (of the first object, when folded)
+    loaded: bool = False  # written by loading the source papers (see ``is_source_load``)
 
 
 # Fields that only put rows in their printed order: not news in a log a clerk reads (a move
-# within a category changes the order of several rows; the papers never mention it).
+# within a category changes the order of several rows; the papers never mention it). A model
+# declares more (or other) fields left out of its log with ``history_log_excluded_fields``.
 INTERNAL_FIELDS = frozenset({"order"})
+
+SOURCE_LOAD = _("資料から読込（%(date)s）")
+
+
+def log_excluded_fields(model: type[Model]) -> frozenset[str]:
+    """The fields of ``model`` its change log leaves out: ``INTERNAL_FIELDS`` and the model's
+    own ``history_log_excluded_fields``."""
+    return INTERNAL_FIELDS | frozenset(getattr(model, "history_log_excluded_fields", ()))
 
 
 def _tracked_fields(model: type[Model]):
-    return [
-        f
-        for f in model._meta.concrete_fields
-        if not f.primary_key and f.name not in INTERNAL_FIELDS
-    ]
+    excluded = log_excluded_fields(model)
+    return [f for f in model._meta.concrete_fields if not f.primary_key and f.name not in excluded]
+
+
+def is_source_load(record) -> bool:
+    """A record written by loading the source papers (``core.seed``): an addition by nobody,
+    with the paper it came from as its reason. (Imports and forms always have a user.)"""
+    return (
+        record.history_type == "+"
+        and record.history_user_id is None
+        and bool(record.history_change_reason)
+    )
+
+
+def source_load_label(when: datetime) -> str:
+    """「資料から読込（令和4年3月14日）」: the action of a record loaded from the papers."""
+    return str(SOURCE_LOAD) % {"date": wareki(timezone.localtime(when).date())}
 
 
 def _display(value, f, names: dict) -> str:
@@ -96,6 +119,7 @@ def change_log(
     since: datetime | None = None,
     group_of: Callable[[Model], object] | None = None,
     newest: int | None = None,
+    part_of: type[Model] | None = None,
 ) -> ChangeLog:
     """Merge the history querysets of an object and its parts into one log, newest first.
 
@@ -105,6 +129,11 @@ def change_log(
     a page's log costs the same after ten years of edits; the log then holds at most the
     ``newest`` changes. Queries: one or two per queryset plus one per related model named in
     the records; never one per record.
+
+    What the source papers loaded (``is_source_load``) is one entry per object (per group) and
+    paper, 「資料から読込（令和4年3月14日）」: the object's fields, then a line per part loaded
+    with it. The object is the model of ``histories[0]``, or ``part_of`` for a log of parts
+    only (an admin's parts); parts loaded without their object make one entry together.
     """
     records, more = [], False
     for position, qs in enumerate(histories):
@@ -114,8 +143,14 @@ def change_log(
             record.log_position = position  # the object itself first, then its parts
             records.append(record)
     names = _related_names(records)
+    if part_of is not None:
+        owners = {part_of}
+    else:
+        owners = {record.instance_type for record in records if record.log_position == 0}
     previous: dict[tuple, object] = {}
     changes = []
+    loads: dict[tuple, Change] = {}  # one entry per object and paper loaded
+    part_entries: set[int] = set()  # the entries of parts loaded without their object
     for record in sorted(records, key=lambda r: (r.history_date, r.log_position, r.history_id)):
         model = record.instance_type
         key = (model, record.id)
@@ -136,25 +171,59 @@ def change_log(
             continue
         if since is not None and record.history_date <= since:
             continue
+        group = group_of(record) if group_of else None
+        loaded = is_source_load(record)
+        if loaded:
+            key = (group, record.history_date, record.history_change_reason)
+            entry = loads.get(key)
+            if entry is not None:  # a part loaded with its object: a line of the object's entry
+                line = _part_line(model, record, names, owners)
+                entry.fields.append(line)
+                parts_only = entry.record_id in part_entries
+                if parts_only and line.label not in entry.subject.split("・"):
+                    entry.subject += f"・{line.label}"  # 予算・年度計画・懸案
+                continue
+            if model not in owners:  # parts without their object: each one a line
+                fields = [_part_line(model, record, names, owners)]
         user = record.history_user
-        changes.append(
-            Change(
-                when=record.history_date,
-                user=person_name(user) if user else str(_("（システム）")),
-                action=str(ACTIONS[record.history_type]),
-                subject=str(model._meta.verbose_name),
-                object_label=label_of(record),
-                reason=record.history_change_reason or "",
-                fields=fields,
-                group=group_of(record) if group_of else None,
-                kind=record.history_type,
-            )
+        change = Change(
+            when=record.history_date,
+            user=person_name(user) if user else str(_("（システム）")),
+            action=source_load_label(record.history_date)
+            if loaded
+            else str(ACTIONS[record.history_type]),
+            subject=str(model._meta.verbose_name),
+            object_label="" if loaded and model not in owners else label_of(record),
+            reason=record.history_change_reason or "",
+            fields=fields,
+            group=group,
+            kind=record.history_type,
+            record_id=record.history_id,
+            loaded=loaded,
         )
+        if loaded:
+            loads[key] = change
+            if model not in owners:
+                part_entries.add(record.history_id)
+        changes.append(change)
     # Newest first; changes made at the same moment keep the object-then-parts order.
     changes.sort(key=lambda change: change.when, reverse=True)
     if newest is None:
         return ChangeLog(changes)
     return ChangeLog(changes[:newest], more=more or len(changes) > newest)
+
+
+def _part_line(model: type[Model], record, names: dict, owners: set) -> FieldChange:
+    """A part loaded with its object, as one line of the object's entry: 「予算：3,802」,
+    「年度計画：令和4年度 予約システム構築…」 (its link to the object left out)."""
+    values = []
+    for f in _tracked_fields(model):
+        if f.is_relation and f.related_model in owners:
+            continue
+        shown = _display(getattr(record, f.attname), f, names)
+        if shown:
+            values.append(shown)
+    return FieldChange(str(model._meta.verbose_name), "", " ".join(values))
 
 
 class ChangeLog(list):

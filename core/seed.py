@@ -93,6 +93,10 @@ def ensure_demo_accounts() -> list[str]:
             user.set_password(DEMO_PASSWORDS[username])
             user.save()
             created.append(username)
+        elif not user.first_name and user.last_name == "デモ":
+            # Made by an earlier version, both named 「デモ」: give it its distinct name.
+            user.first_name = DEMO_DISPLAY_NAMES[username]
+            user.save(update_fields=["first_name"])
         group = Group.objects.get(name=EDITORS if username == "editor" else VIEWERS)
         user.groups.add(group)
     return created

@@ -108,6 +108,7 @@ class ImportAdminMixin:
             "upload_url": self._import_url(),
             "importer_instructions": importer.instructions,
             "download_url": importer.download_url(),
+            "blank_url": importer.blank_url(),
             **context,
         }
 

@@ -575,10 +575,11 @@ class Result:
             return _("エラー%(count)s件") % {"count": len(self.errors)}
         if not self.changes:
             return _("変更はありません")
+        kinds = [kind for kind in (ADDED, CHANGED, REMOVED) if self.count(kind)]
+        if len(kinds) == 1:  # 「2件の変更」, 「3件の追加」: the count once
+            return _("%(count)s件の%(kind)s") % {"count": len(self.changes), "kind": kinds[0]}
         counts = "・".join(
-            _("%(kind)s%(count)s件") % {"kind": kind, "count": self.count(kind)}
-            for kind in (ADDED, CHANGED, REMOVED)
-            if self.count(kind)
+            _("%(kind)s%(count)s件") % {"kind": kind, "count": self.count(kind)} for kind in kinds
         )
         return _("%(count)s件の変更（%(counts)s）") % {"count": len(self.changes), "counts": counts}
 
@@ -938,6 +939,11 @@ class Importer:
     @classmethod
     def download_url(cls) -> str:
         """Where to download the current data in the format read here ("" for none)."""
+        return ""
+
+    @classmethod
+    def blank_url(cls) -> str:
+        """Where to download the format with no rows and its column rules ("" for none)."""
         return ""
 
     def declared_columns(self) -> Sequence[Column]:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryWithPartsAdmin, ProgrammeAdmin
 from core.japanese import wareki
+from core.organisation import organisation
 
 from .models import AgendaPaper, IssuedPapers, Meeting, MeetingPoint, PointNote
 from .selectors import meeting_part_histories
@@ -38,6 +39,12 @@ class AgendaPaperInline(admin.StackedInline):
         "other",
     )
     formfield_overrides = SHORT_TEXT
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A new paper starts with the installation's 部課名 (settings.SEIYO_ORGANISATION).
+        formset.form.base_fields["department"].initial = organisation().department
+        return formset
 
 
 @admin.register(Meeting)

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 
 from core.formsheet import FONT_SIZE, column_range, outline, row_height
 from core.japanese import wareki
+from core.organisation import organisation
 from core.spreadsheets import (
     FORM_FONT,
     MEDIUM,
@@ -212,7 +213,7 @@ class AgendaPaperSheet(MeetingFormSheet):
             note_only(ws, _(NO_AGENDA_PAPER))
             return
         start(ws)
-        form_cell(ws, "A1:D1", _("様式第2号(第4条関係)"), border=False)
+        form_cell(ws, "A1:D1", organisation().agenda_form_number, border=False)
         title(ws, 3, _("重要計画付議(報告)書"))
         line(ws, 5, wareki(paper.submitted_on), first="F", horizontal="right")
         department = _("部課名(%(department)s)") % {"department": paper.department}

@@ -82,7 +82,7 @@ class ScheduleItemAdmin(ImportAdminMixin, HistoryWithPartsAdmin):
 
     @admin.display(description=_("予算額（千円）"), ordering="budget_total")
     def budget(self, obj):
-        return number(obj.budget_total) if obj.budget_total is not None else "-"
+        return number(obj.budget_total) if obj.budget_total is not None else "－"
 
 
 @admin.register(Category)

@@ -50,6 +50,9 @@ from .models import (
 )
 
 ORDER_LABEL = str(ScheduleItem._meta.get_field("order").verbose_name)
+CATEGORY_MAX = Category._meta.get_field("name").max_length
+STATUS_MAX = Status._meta.get_field("name").max_length
+COMPLETE = "完了"  # a status registered from a new installation's file counts as complete
 NAME_MAX = ScheduleItem._meta.get_field("name").max_length
 CONCERN_MAX = Concern._meta.get_field("text").max_length
 
@@ -116,9 +119,38 @@ class ScheduleImporter(Importer):
     def download_url(cls) -> str:
         return reverse("projects:schedule") + "?export=xlsx"
 
+    @classmethod
+    def blank_url(cls) -> str:
+        return reverse("projects:schedule_blank")
+
     def __init__(self):
         self.unknown_plan_columns: dict[str, int | None] = {}
         self.failed_names: set[str] = set()
+        self.new_references: dict[type, dict[str, Category | Status]] = {}
+
+    @cached_property
+    def empty_lists(self) -> set[type]:
+        """The lists a new installation has not filled yet (区分, 状況, 計画年度): the file's
+        values are registered with its items. A list once filled checks the file against it."""
+        return {model for model in (Category, Status, ProgrammeYear) if not model.objects.exists()}
+
+    def _reference(self, model: type[Category] | type[Status]):
+        """For a list still empty: a parser that registers each new name (in the file's order)."""
+
+        def parse(value: str):
+            name = value.strip()
+            known = self.new_references.setdefault(model, {})
+            key = normalise_label(name)
+            if key not in known:
+                order = len(known) + 1
+                known[key] = (
+                    Category(name=name, order=order)
+                    if model is Category
+                    else Status(name=name, order=order, is_complete=key == COMPLETE)
+                )
+            return known[key]
+
+        return parse
 
     @cached_property
     def years(self) -> dict[int, ProgrammeYear]:
@@ -128,9 +160,25 @@ class ScheduleImporter(Importer):
     def _declared(self) -> list[Column]:
         return [
             Column(ID, integer, required=True, min_value=1),
-            Column(CATEGORY, choice(Category.objects.all()), required=True, blank=False),
+            Column(
+                CATEGORY,
+                self._reference(Category)
+                if Category in self.empty_lists
+                else choice(Category.objects.all()),
+                required=True,
+                blank=False,
+                max_length=CATEGORY_MAX,
+            ),
             Column(NAME, required=True, blank=False, one_line=True, max_length=NAME_MAX),
-            Column(STATUS, choice(Status.objects.all()), required=True, blank=False),
+            Column(
+                STATUS,
+                self._reference(Status)
+                if Status in self.empty_lists
+                else choice(Status.objects.all()),
+                required=True,
+                blank=False,
+                max_length=STATUS_MAX,
+            ),
             Column(datasheet.budget_column(1), integer, required=True, min_value=0),
             Column(BUDGET_TOTAL, integer),
             Column(INCLUDED_IN, one_line=True, required=True),
@@ -153,6 +201,9 @@ class ScheduleImporter(Importer):
         if label.endswith("の計画"):
             year = plan_year(label)
             if year in self.years:
+                return Column(datasheet.plan_column(year), text_lines)
+            if year and ProgrammeYear in self.empty_lists:  # registered with the items
+                self.years[year] = ProgrammeYear(start_year=year)
                 return Column(datasheet.plan_column(year), text_lines)
             self.unknown_plan_columns[header.strip()] = year
             return Column(header.strip(), text_lines)
@@ -184,6 +235,7 @@ class ScheduleImporter(Importer):
             if entry is not None:
                 entries.append(entry)
 
+        self._notice_new_lists(result)
         kept = {entry.item.pk for entry in entries if entry.item is not None}
         kept |= set(seen_ids)  # an ID given on a row with other errors is not a removal
         missing = [item for pk, item in items.items() if pk not in kept]
@@ -228,6 +280,21 @@ class ScheduleImporter(Importer):
                 result.notice(
                     _("「%(column)s」の列がないため、%(year)sの計画は変更しません。")
                     % {"column": datasheet.plan_column(year), "year": fiscal_year_label(year)}
+                )
+
+    def _notice_new_lists(self, result: Result) -> None:
+        new = [
+            (Category._meta.verbose_name, self.new_references.get(Category, {}).values()),
+            (Status._meta.verbose_name, self.new_references.get(Status, {}).values()),
+        ]
+        years = [fiscal_year_label(y) for y, year in sorted(self.years.items()) if year.pk is None]
+        listed = [(label, [str(obj) for obj in objs]) for label, objs in new]
+        listed.append((ProgrammeYear._meta.verbose_name, years))
+        for label, names in listed:
+            if names:
+                result.notice(
+                    _("新しい設置のため、%(list)s「%(names)s」を登録します。")
+                    % {"list": label, "names": "」「".join(names)}
                 )
 
     def _read_row(self, row, result, items, seen_ids, budget_columns, plan_columns) -> Entry | None:
@@ -436,9 +503,10 @@ class ScheduleImporter(Importer):
     def _set_orders(entries: list[Entry]) -> None:
         """Renumber a category 1..n only if its rows differ from the current order."""
         by_category: dict[int, list[Entry]] = defaultdict(list)
-        for entry in entries:
-            by_category[entry.category.pk].append(entry)
-        for category_id, rows in by_category.items():
+        for entry in entries:  # by the category itself: one registered with the file has no pk
+            by_category[id(entry.category)].append(entry)
+        for rows in by_category.values():
+            category_id = rows[0].category.pk
             unchanged = all(
                 e.item is not None and e.item.category_id == category_id for e in rows
             ) and [e.item.pk for e in rows] == [
@@ -483,6 +551,14 @@ class ScheduleImporter(Importer):
         in a new item of an earlier row is created with its inclusion (after that item: new
         items are created in waves), one included in a later row's new item gets it in a
         second save."""
+        # A new installation's lists first (区分, 状況, 計画年度 the file registers).
+        for reference in [
+            *self.new_references.get(Category, {}).values(),
+            *self.new_references.get(Status, {}).values(),
+            *(year for year in plan.years.values() if year.pk is None),
+        ]:
+            writer.save(reference)
+        writer.flush()
         deferred = []
         waves: list[list[Entry]] = []  # new items, by how many new items they wait for
         wave_of: dict[int, int] = {}

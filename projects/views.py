@@ -4,9 +4,9 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from core.history import AsOf, change_log
-from core.spreadsheets import csv_response, xlsx_file_response
+from core.spreadsheets import csv_response, xlsx_file_response, xlsx_response
 
-from . import datasheet, selectors
+from . import blank, datasheet, selectors
 from .filters import InitiativeFilter, ScheduleItemFilter
 from .tables import InitiativeTable, ScheduleTable, paginate
 
@@ -72,6 +72,14 @@ def _export_schedule(items, export):
     workbook = Workbook(write_only=True)
     datasheet.write_table(workbook.create_sheet(datasheet.SHEET_TITLE), header, body)
     return xlsx_file_response(workbook, f"{filename}.xlsx")
+
+
+@permission_required("projects.view_scheduleitem", raise_exception=True)
+def schedule_blank(request):
+    """The data sheet with no rows and its column rules: a new installation fills it and
+    uploads it through the schedule's import (``blank.py``)."""
+    today = AsOf.today()
+    return xlsx_response(blank.workbook(today.day), "全体のスケジュール_記入用.xlsx")
 
 
 @permission_required("projects.view_scheduleitem", raise_exception=True)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from core.history import AsOf
+from core.organisation import organisation
 from core.registry import Registry
 
 
@@ -92,4 +93,7 @@ def workbook_filename(context: WorkbookContext) -> str:
         title = sheet.file_title(context)
         if title:
             return f"{title}.xlsx"
-    return _("西予市DX推進_%(date)s時点.xlsx") % {"date": context.as_of.label}
+    return _("%(brand)s_%(date)s時点.xlsx") % {
+        "brand": organisation().brand,
+        "date": context.as_of.label,
+    }

@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.navigation.navigation",
+                "core.organisation.organisation_context",
             ],
             "builtins": ["core.templatetags.japanese"],
         },
@@ -168,6 +169,20 @@ STORAGES = {
 
 # Print the Western year beside the era (令和4年(2022年)11月1日): some cities do, most do not.
 SEIYO_WESTERN_YEAR_ALONGSIDE = env_bool("SEIYO_WESTERN_YEAR_ALONGSIDE")
+
+# The installation's organisation: what the header, the admin, the forms and the file names
+# print (core.organisation). Another city sets its own; 西予市 is the demo's.
+SEIYO_ORGANISATION = {
+    "city": os.environ.get("SEIYO_CITY", "西予市"),
+    # The header and the admin; empty: 「<city>DX推進」.
+    "brand": os.environ.get("SEIYO_BRAND", ""),
+    # The office that runs the programme (the footer, the owner of meeting commitments).
+    "office": os.environ.get("SEIYO_OFFICE", "政策企画部 政策推進課 情報推進室"),
+    # The 部課名 a new 重要計画付議(報告)書 starts with.
+    "department": os.environ.get("SEIYO_DEPARTMENT", "政策企画部 政策推進課"),
+    # The 様式番号 printed at the head of the 重要計画付議(報告)書.
+    "agenda_form_number": os.environ.get("SEIYO_AGENDA_FORM_NUMBER", "様式第2号(第4条関係)"),
+}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 

@@ -10,9 +10,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-admin.site.site_header = "西予市DX推進 管理"
-admin.site.site_title = "西予市DX推進"
+from core.organisation import lazy_admin_header, lazy_brand
+
+# The installation's organisation (settings.SEIYO_ORGANISATION), read when a page is shown.
+admin.site.site_header = lazy_admin_header()
+admin.site.site_title = lazy_brand()
 admin.site.index_title = "事業データの管理"
+admin.site.empty_value_display = "－"  # an empty value prints the same on every page
 
 
 def area_urlpatterns() -> list:

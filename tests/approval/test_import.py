@@ -63,7 +63,7 @@ def test_a_cp932_csv_with_a_title_and_a_total_row_adds_the_months(editor_client,
     )
     preview = upload(editor_client, content)
     result = preview.context["result"]
-    assert result.ok and result.summary == "3件の変更（追加3件）"
+    assert result.ok and result.summary == "3件の追加"
     assert any("タイトル行" in notice for notice in result.notices)
     assert any("合計行" in notice for notice in result.notices)
     response = apply(editor_client, preview)

@@ -81,3 +81,19 @@ def test_the_two_demo_accounts_have_distinct_names(db):
     ensure_demo_accounts()
     names = {u.username: person_name(u) for u in get_user_model().objects.all()}
     assert names == {"editor": "デモ 編集者", "viewer": "デモ 閲覧者"}
+
+
+def test_demo_accounts_made_before_the_names_were_distinct_get_them(db):
+    """Accounts an earlier seed_demo made were both 「デモ」: history could not tell them apart."""
+    from django.contrib.auth import get_user_model
+
+    from core.japanese import person_name
+    from core.seed import ensure_demo_accounts
+
+    users = get_user_model().objects
+    users.create_user("editor", password="kept-1", last_name="デモ", is_staff=True)
+    users.create_user("viewer", password="kept-2", last_name="デモ")
+    ensure_demo_accounts()
+    names = {u.username: person_name(u) for u in users.all()}
+    assert names == {"editor": "デモ 編集者", "viewer": "デモ 閲覧者"}
+    assert users.get(username="viewer").check_password("kept-2")

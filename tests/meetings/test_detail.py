@@ -188,14 +188,18 @@ def test_editor_sees_edit_link_to_the_admin_change_page(editor_client, source_da
 def test_history_lists_the_loaded_meeting_its_three_points_and_agenda_paper(
     viewer_client, source_data
 ):
-    rows = history_rows(page(detail(viewer_client)))
-    targets = [r["対象"] for r in rows]
+    """The load from the report is one entry, as a clerk would log it, not a row per part."""
+    root = page(detail(viewer_client))
+    (row,) = history_rows(root)
+    (content,) = by_tag(by_tag(with_class(root, "history")[0], "tbody")[0], "td")[4:5]
+    lines = [text(li) for li in by_tag(content, "li")]
 
-    assert {r["操作"] for r in rows} == {"追加"}
-    assert {r["日時"] for r in rows} == {"令和4年11月24日 09:00"}
-    assert sum(t.startswith("会議「") for t in targets) == 1
-    assert sum(t.startswith("会議内容「") for t in targets) == 3
-    assert sum(t.startswith("重要計画付議(報告)書「") for t in targets) == 1
+    assert row["操作"] == "資料から読込（令和4年11月24日）"
+    assert row["日時"] == "令和4年11月24日 09:00"
+    assert row["対象"].startswith("会議「")
+    assert sum(line.startswith("会議内容：") for line in lines) == 3
+    assert sum(line.startswith("重要計画付議(報告)書：") for line in lines) == 1
+    assert "会議結果報告書" in text(content)  # the paper it came from
 
 
 @pytest.mark.django_db

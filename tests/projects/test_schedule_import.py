@@ -189,7 +189,7 @@ def test_xlsx_round_trip_changes_a_budget_and_adds_a_plan(xlsx, editor_web, edit
     assert batch.uploaded_by == editor and batch.applied_at is not None
     assert batch.importer == "projects.schedule"
     assert batch.filename == "全体のスケジュール_編集.xlsx"
-    assert batch.summary == "適用：2件の変更（変更2件）"
+    assert batch.summary == "適用：2件の変更"
 
 
 def test_a_total_that_disagrees_with_the_lines_is_an_error(xlsx, editor_web):
