@@ -169,7 +169,7 @@ STORAGES = {
 # Print the Western year beside the era (令和4年(2022年)11月1日): some cities do, most do not.
 SEIYO_WESTERN_YEAR_ALONGSIDE = env_bool("SEIYO_WESTERN_YEAR_ALONGSIDE")
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+DJANGO_TABLES2_TEMPLATE = "includes/table.html"  # sort marks on every sortable column
 
 # Security. Closed city networks: everything is served from this site, nothing from a CDN.
 CONTENT_SECURITY_POLICY = {
