@@ -56,7 +56,7 @@ class Figure:
     def formatted(self) -> str:
         """The number as printed, without its unit: 187,197 / △7 / 58.4%."""
         if self.value is None:
-            return "-"
+            return japanese.EMPTY
         if self.is_rate:
             return japanese.percent(self.value, 1 if self.digits is None else self.digits)
         return japanese.number(self.value, self.digits or 0)

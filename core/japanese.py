@@ -37,6 +37,9 @@ ERAS = (
 )
 FIRST_PRINTABLE_DAY = ERAS[-1].starts
 
+# How every page prints a value that is not there (no amount, no rate, no date): one mark.
+EMPTY = "－"
+
 
 def era_of(day: dt.date) -> tuple[Era, int]:
     """The era a date falls in and its year within that era (1 for 元年)."""

@@ -3,7 +3,7 @@ from django.db.models import BooleanField, ExpressionWrapper
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ProgrammeAdmin
-from core.japanese import fiscal_year_label, number
+from core.japanese import EMPTY, fiscal_year_label, number
 from dataimport.admin import ImportAdminMixin
 
 from .imports import LayoutImporter
@@ -104,6 +104,6 @@ class SeatPlanAdmin(ImportAdminMixin, ProgrammeAdmin):
     @admin.display(description=_("過不足（印刷値）"))
     def printed(self, obj):
         if obj.printed_balance is None:
-            return "-"
+            return EMPTY
         mark = _("（計算と違う）") if obj.flagged else ""
         return f"{number(obj.printed_balance)}{mark}"

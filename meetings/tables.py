@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from core.japanese import wareki
+from core.japanese import EMPTY, wareki
 
 from .models import Meeting
 
@@ -17,6 +17,7 @@ class MeetingTable(tables.Table):
         fields = ("held_on", "subject", "place", "result")
         attrs = {"class": "data", "id": "meeting-table"}
         empty_text = _("条件に合う会議はありません。")
+        default = EMPTY  # an empty cell prints 「－」, as on every page
 
     def render_held_on(self, value):
         return wareki(value)

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from core.charts import FONT, Chart, plotly_text
-from core.japanese import wareki
+from core.japanese import EMPTY, wareki
 
 from .selectors import SiteRow, State, short_date
 
@@ -105,7 +105,7 @@ def timeline_chart(rows: list[SiteRow], start: dt.date, due_on: dt.date, day: dt
                 wareki(row.first_planned_on),
                 _("未定") if row.current_plan is None else wareki(row.current_plan),
                 row.state_label,
-                row.deadline_warning or "—",
+                row.deadline_warning or EMPTY,
             ]
             for row in rows
         ],

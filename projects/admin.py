@@ -5,7 +5,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryWithPartsAdmin, ProgrammeAdmin
-from core.japanese import number
+from core.japanese import EMPTY, number
 from dataimport.admin import ImportAdminMixin
 
 from .imports import ScheduleImporter
@@ -82,7 +82,7 @@ class ScheduleItemAdmin(ImportAdminMixin, HistoryWithPartsAdmin):
 
     @admin.display(description=_("予算額（千円）"), ordering="budget_total")
     def budget(self, obj):
-        return number(obj.budget_total) if obj.budget_total is not None else "－"
+        return number(obj.budget_total) if obj.budget_total is not None else EMPTY
 
 
 @admin.register(Category)

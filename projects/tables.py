@@ -11,12 +11,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.rows import BoundRow
 
-from core.japanese import number, wareki
+from core.japanese import EMPTY, number, wareki
 
 from .models import Initiative, ProgrammeYear, ScheduleItem, budget_cell
 from .selectors import next_milestone
 
-EMPTY = "－"  # an empty value, the same on every page
 
 
 def bullet_list(lines: list[str]) -> str:
@@ -29,10 +28,14 @@ def bullet_list(lines: list[str]) -> str:
 
 
 def budget_text(item: ScheduleItem) -> list[str]:
-    """How the budget cell reads: the amounts with separators, 「Xを含む」, or "-"."""
+    """How the budget cell reads on a page: the amounts with separators, 「Xを含む」, or 「－」
+    (the papers' "-", printed as every page prints a missing value)."""
     amounts = [line.amount for line in item.budget_lines.all()]
     included_in = item.included_in.name if item.included_in_id else None
-    return [number(v) if isinstance(v, int) else v for v in budget_cell(amounts, included_in)]
+    cell = budget_cell(amounts, included_in)
+    if cell == ["-"]:
+        return [EMPTY]
+    return [number(v) if isinstance(v, int) else v for v in cell]
 
 
 PER_PAGE = 50
@@ -109,7 +112,9 @@ class ScheduleTable(PagedTable):
         footer=lambda table: number(table.budget_total),
     )
     status = tables.Column(
-        verbose_name=_("状況"), order_by=("status__order", "category__order", "order", "pk")
+        verbose_name=_("状況"),
+        order_by=("status__order", "category__order", "order", "pk"),
+        attrs={"td": {"class": "status"}, "th": {"class": "status"}},
     )
     concerns = tables.Column(
         verbose_name=_("懸案など"), accessor="pk", orderable=False, empty_values=()
@@ -122,6 +127,7 @@ class ScheduleTable(PagedTable):
         template_name = "projects/schedule_table.html"
         attrs = {"class": "data schedule", "id": "schedule-table"}
         per_page = PER_PAGE
+        default = EMPTY  # an empty cell prints 「－」, as on every page
         empty_text = _("条件に合う項目はありません。")
         orderable = True
 
@@ -243,6 +249,7 @@ class InitiativeTable(PagedTable):
         attrs = {"class": "data", "id": "initiative-table"}
         empty_text = _("条件に合う取組はありません。")
         per_page = PER_PAGE
+        default = EMPTY  # an empty cell prints 「－」, as on every page
 
     def __init__(self, *args, day=None, **kwargs):
         super().__init__(*args, **kwargs)

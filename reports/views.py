@@ -28,9 +28,24 @@ from .workbook import (
 LAST_DAY = dt.date(2100, 12, 31)  # the programme years end there too
 
 
+def requested_day(query) -> str:
+    """The day the dashboard's one form asks for: ?as_of, or a date picked from a list
+    (?pick, a meeting's date) when the user changed the list rather than the date.
+
+    The form sends the day it showed (?shown): a pick different from it is what the user
+    chose; otherwise the date field is (with or without JavaScript keeping the two in step).
+    """
+    shown = query.get("shown", "").strip()
+    for picked in query.getlist("pick"):
+        picked = picked.strip()
+        if picked and picked != shown:
+            return picked
+    return query.get("as_of", "").strip()
+
+
 def parse_as_of(request) -> AsOf:
     """?as_of=YYYY-MM-DD, today by default; a bad date falls back to today with a message."""
-    raw = request.GET.get("as_of", "").strip()
+    raw = requested_day(request.GET)
     if not raw:
         return AsOf.today()
     try:

@@ -184,7 +184,7 @@ SEIYO_ORGANISATION = {
     "agenda_form_number": os.environ.get("SEIYO_AGENDA_FORM_NUMBER", "様式第2号(第4条関係)"),
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+DJANGO_TABLES2_TEMPLATE = "includes/table.html"  # sort marks on every sortable column
 
 # Security. Closed city networks: everything is served from this site, nothing from a CDN.
 CONTENT_SECURITY_POLICY = {

@@ -60,5 +60,11 @@ def wareki_datetime(value):
 
 
 @register.filter
+def dash(value):
+    """The value, or 「－」 when there is none (None or an empty text): the same on every page."""
+    return japanese.EMPTY if value is None or value == "" else value
+
+
+@register.filter
 def person(user):
     return japanese.person_name(user)

@@ -43,5 +43,5 @@ def test_viewer_changes_the_period_and_the_site_and_the_figures_and_charts_follo
     page.get_by_role("button", name="表示", exact=True).click()
     page.wait_for_url(f"**site={Site.objects.get(name='野村支所').pk}**")
     assert received.inner_text() == "0件"
-    assert rate.inner_text() == "-"
+    assert rate.inner_text() == "－"
     assert page.locator("[data-chart=chart-counter-hours-data] g.point").count() < bars_before

@@ -35,7 +35,7 @@ def test_a_rate_prints_to_one_decimal_with_its_parts_and_period():
 def test_amounts_print_with_separators_unit_and_triangle_for_negatives():
     assert figure(value=187197, unit="千円").display == "187,197千円"
     assert figure(value=-7, unit="席").display == "△7席"
-    assert figure(value=None, unit="件").display == "-"
+    assert figure(value=None, unit="件").display == "－"
     assert figure(value=118120, unit="円", period_start=None).period_label == "令和4年10月21日時点"
 
 

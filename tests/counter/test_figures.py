@@ -91,7 +91,7 @@ def test_a_site_without_receptions_and_an_earlier_as_of_count_less(source_data):
     nomura = Site.objects.get(name="野村支所")
     figures = selectors.reception_figures(AS_OF, CounterFilter(*selectors.SOURCE_PERIOD, nomura.pk))
     assert [f.value for f in figures] == [0, 0, None]
-    assert figures[2].display == "-"
+    assert figures[2].display == "－"
     early = selectors.reception_figures(AsOf(dt.date(2022, 5, 31)), SOURCE)
     assert 0 < early[0].value < 13796
     assert early[0].period_end == dt.date(2022, 5, 31)

@@ -69,7 +69,7 @@ def test_changing_the_period_and_the_site_changes_the_figures(viewer_client, sou
     nomura = Site.objects.get(name="野村支所")
     root = page(viewer_client.get(URL, {"site": nomura.pk}))
     assert figure_value(root, "counter_received") == "0件"
-    assert figure_value(root, "counter_rate") == "-"
+    assert figure_value(root, "counter_rate") == "－"
 
 
 def test_a_period_that_ends_before_it_starts_is_refused_with_a_message(viewer_client, source_data):

@@ -37,7 +37,7 @@ def test_source_meeting_is_listed_with_era_date_linked_subject_place_and_result(
             "報告を了承する",
         ],
         # Known from the papers by its date, name and the table it carried only.
-        ["令和4年3月14日", "全体のスケジュール", "—", "—"],
+        ["令和4年3月14日", "全体のスケジュール", "－", "－"],
     ]
     table = by_id(page(viewer_client.get(LIST)), "meeting-table")
     link = by_tag(by_tag(table, "tbody")[0], "a")[0]

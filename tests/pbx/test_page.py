@@ -39,14 +39,14 @@ def test_the_page_shows_the_section_4_table_as_of_2022_10_24(viewer_client, sour
     assert list(rows) == ["本庁", "明浜支所", "野村支所", "城川支所", "三瓶支所", "公民館"]
     assert rows["本庁"][1:4] == ["未定", "当初10/17 → 10/24 → 未定", "申請中"]
     assert rows["本庁"][4:6] == ["2", "未定（7日以上）"]
-    assert rows["明浜支所"][1:4] == ["予定", "当初11/5", "—"]
+    assert rows["明浜支所"][1:4] == ["予定", "当初11/5", "－"]
     assert rows["野村支所"][1] == "運用中（10/24から）"
     assert rows["城川支所"][1:4] == ["未定", "当初10/29 → 未定", "申請中"]
     assert rows["三瓶支所"][2] == "当初11/12 → 未定"
     assert rows["公民館"][2] == "当初11/21 → 未定"
     # earlier dates are struck through, the current one is not
     assert "<del>10/17</del> → <del>10/24</del> → <strong>未定</strong>" in html
-    assert "（記録日。決定日は不明）" in html
+    assert "（記録日。資料に決定日の記載なし）" in html
     assert "全体のスケジュールの「クラウドPBX」" in html
     assert "令和3年度から事故繰越" in html
     slips = html.split('id="pbx-slips"', 1)[1].split("</table>", 1)[0]
