@@ -17,7 +17,6 @@ from .models import Initiative, ProgrammeYear, ScheduleItem, budget_cell
 from .selectors import next_milestone
 
 
-
 def bullet_list(lines: list[str]) -> str:
     if not lines:
         return ""
