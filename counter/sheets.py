@@ -19,7 +19,7 @@ from core.spreadsheets import MEDIUM, data_sheet, form_cell, set_widths, setup_p
 from reports.workbook import Sheet, WorkbookContext
 
 from . import selectors
-from .models import CashlessPayment, DataOrigin, Handling, ReceptionTally, Service, Site
+from .models import CashlessPayment, DataOrigin, Handling, ReceptionTally, Service
 from .selectors import HANDLED, RECEIVED, CounterFilter
 
 WIDTHS = (22, 14, 14, 14, 14, 14)
@@ -85,8 +85,8 @@ class CounterFormSheet(CounterSheet):
         set_widths(ws, WIDTHS)
         ws.sheet_view.showGridLines = False
         row = _text(ws, 1, _("総合窓口・キャッシュレス決済"), bold=True, size=16, height=32)
-        site = Site.objects.filter(pk=f.site_id).values_list("name", flat=True).first()
-        where = site or _("すべての場所")
+        sites = selectors.site_list(as_of)
+        where = selectors.site_names(as_of).get(f.site_id) or _("すべての場所")
         row = _text(
             ws,
             row + 1,
@@ -99,25 +99,26 @@ class CounterFormSheet(CounterSheet):
             },
         )
 
-        services = list(Service.objects.order_by("order", "id"))
+        services = list(as_of.rows(Service).order_by("order", "id"))
         general = "、".join(s.name for s in services if s.handling == Handling.GENERAL)
         individual = "、".join(s.name for s in services if s.handling == Handling.INDIVIDUAL)
         row = _text(ws, row + 1, _("■ 取扱業務"), bold=True)
         row = _text(ws, row, _("総合窓口：%(names)s") % {"names": general})
         row = _text(ws, row, _("個別窓口：%(names)s") % {"names": individual})
-        opened = Site.objects.exclude(counter_opened_on=None).order_by("counter_opened_on")
+        opened = sorted((s for s in sites if s.opened_on), key=lambda s: (s.opened_on, s.order))
         for each in opened:
             row = _text(
                 ws,
                 row,
                 _("%(site)s 総合窓口開設：%(date)s")
-                % {"site": each.name, "date": wareki(each.counter_opened_on)},
+                % {"site": each.name, "date": wareki(each.opened_on)},
             )
 
         figures = selectors.reception_figures(as_of, f)
         cashless = selectors.cashless(as_of, f)
         published = {
-            fig.key.removeprefix("counter_published_"): fig for fig in selectors.published_figures()
+            fig.key.removeprefix("counter_published_"): fig
+            for fig in selectors.published_figures(as_of)
         }
         source = str(figures[0].source.label)
         row = _text(ws, row + 1, _("■ 受付の実績"), bold=True)
@@ -177,13 +178,13 @@ class CounterFormSheet(CounterSheet):
         )
 
         row = _text(ws, row, _("■ 各課からの要望"), bold=True)
-        for request in selectors.requests()[:50]:
+        for request in selectors.requests(as_of)[:50]:
             row = _text(
                 ws, row, f"・{request.text} → {request.get_state_display()}（{request.response}）"
             )
         row = _text(ws, row + 1, _("■ 今後の展開"), bold=True)
-        for plan in selectors.plans()[:50]:
-            place = plan.site.name if plan.site else ""
+        for plan in selectors.plans(as_of)[:50]:
+            place = plan.site_name
             row = _text(
                 ws,
                 row,
