@@ -132,7 +132,7 @@ def pandas_figures():
     totals = (len(period), int(period["handled"].sum()))
     for key in (
         period["hour"],
-        period["day"].dt.weekday,
+        period["day"].dt.day_of_week,
         period["day"].dt.to_period("W"),
         period["day"].dt.to_period("M"),
     ):

@@ -206,20 +206,21 @@ class CounterDataSheet(CounterSheet):
         rows = (
             ReceptionTally.objects.filter(day__gte=f.start, day__lte=f.until(as_of))
             .filter(**({"site_id": f.site_id} if f.site_id else {"site__isnull": False}))
-            .values("day", "site__name", "site__order", "site_id")
+            .values("day", "site__order", "site_id")
             .annotate(
                 r=RECEIVED, h=HANDLED, demo=Count("pk", filter=Q(origin=DataOrigin.RECONSTRUCTED))
             )
             .order_by("day", "site__order", "site_id")
         )
         labels = dict(DataOrigin.choices)
+        names = selectors.site_names(as_of)  # the sites' names as of the day
 
         def lines():
             for row in rows.iterator(chunk_size=2000):
                 origin = DataOrigin.RECONSTRUCTED if row["demo"] else DataOrigin.SYSTEM
                 yield (
                     row["day"],
-                    row["site__name"],
+                    names.get(row["site_id"], ""),
                     row["r"],
                     row["h"],
                     row["h"] / row["r"] if row["r"] else None,
@@ -243,16 +244,15 @@ class CashlessDataSheet(CounterSheet):
         rows = CashlessPayment.objects.filter(paid_on__gte=f.start, paid_on__lte=f.until(as_of))
         if f.site_id:
             rows = rows.filter(site_id=f.site_id)
-        rows = rows.select_related("site", "method").order_by(
-            "paid_on", "site__order", "method__order"
-        )
+        names = selectors.site_names(as_of)
+        rows = rows.select_related("method").order_by("paid_on", "site__order", "method__order")
         data_sheet(
             ws,
             self.HEADER,
             (
                 (
                     p.paid_on,
-                    p.site.name,
+                    names.get(p.site_id, ""),
                     p.method.name,
                     p.get_purpose_display(),
                     p.count,

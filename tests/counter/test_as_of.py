@@ -140,9 +140,18 @@ def test_downloads_and_the_workbook_follow_the_day(viewer_client, source_data):
     request = CounterRequest.objects.get(text__startswith="会議室の予約状況")
     request.state = RequestState.DONE
     request.save()
+    site = Site.objects.get(name="本庁")
+    site.name = "本庁舎"
+    site.save()
     book = workbook(viewer_client, "as_of=2022-11-01")
     cells = " ".join(str(value) for row in rows_of(book["総合窓口"]) for value in row if value)
     assert "会議室の予約状況を受付で表示してほしい → 未解決" in cells
+    assert "本庁 総合窓口開設：令和4年5月9日" in cells and "本庁舎" not in cells
+    data = rows_of(book["総合窓口(データ)"])
+    assert {r[1] for r in data[1:]} == {"本庁"}
+    assert {r[1] for r in rows_of(book["キャッシュレス決済(データ)"])[1:]} == {"本庁"}
+    today = rows_of(workbook(viewer_client, "as_of=")["総合窓口(データ)"])
+    assert {r[1] for r in today[1:]} <= {"本庁舎"}
 
 
 def test_as_of_queries_do_not_grow_with_the_data(viewer_client, source_data):
