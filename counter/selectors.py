@@ -14,7 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, Max, Q, QuerySet, Sum, Value
+from django.db import connection
+from django.db.models import Count, DateField, IntegerField, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractWeekDay, TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,7 @@ SOURCE_PERIOD = (dt.date(2022, 5, 9), dt.date(2022, 10, 21))
 STALE_AFTER_DAYS = 7  # receptions are imported nightly: older than a week is stale
 WEEKDAYS = ("日", "月", "火", "水", "木", "金", "土")  # ExtractWeekDay: 1 = Sunday
 BUSIEST_SHOWN = 3
+LIST_LIMIT = 200  # requests and plans are few; a page never lists more than this
 
 
 @dataclass(frozen=True)
@@ -187,26 +189,42 @@ class Bucket:
         return rate(self.handled, self.received)
 
 
+def _hour_sums_sql(site: bool) -> str:
+    """One row: the 24 + 24 hour columns of the period's tallies, summed. Written as SQL once:
+    the ORM took longer to build and compile an aggregate of 48 sums than the database took to
+    answer it (half the page's time)."""
+    table = ReceptionTally._meta.db_table
+    sums = ", ".join(
+        f"COALESCE(SUM({column}), 0)"
+        for hour in HOURS
+        for column in (received_in(hour), handled_in(hour))
+    )
+    where = "site_id = %s" if site else "site_id IS NULL"
+    return f"SELECT {sums} FROM {table} WHERE day >= %s AND day <= %s AND {where}"
+
+
+HOUR_SUMS_SQL = {site: _hour_sums_sql(site) for site in (False, True)}
+
+
 def by_hour(as_of: AsOf, f: CounterFilter) -> list[Bucket]:
     """参考1: receptions per hour of day (10 → 10時台): the 24 + 24 hour columns summed in one
     query; hours from the first to the last with a reception."""
 
     def compute():
-        sums = {}
-        for hour in HOURS:
-            sums[received_in(hour)] = Coalesce(Sum(received_in(hour)), ZERO)
-            sums[handled_in(hour)] = Coalesce(Sum(handled_in(hour)), ZERO)
-        row = _tallies(as_of, f).aggregate(**sums)
-        busy = [hour for hour in HOURS if row[received_in(hour)]]
+        adapt = connection.ops.adapt_datefield_value
+        params = [adapt(f.start), adapt(f.until(as_of))]
+        if f.site_id is not None:
+            params.append(f.site_id)
+        with connection.cursor() as cursor:
+            cursor.execute(HOUR_SUMS_SQL[f.site_id is not None], params)
+            sums = [int(value) for value in cursor.fetchone()]
+        received = {hour: sums[2 * hour] for hour in HOURS}
+        handled = {hour: sums[2 * hour + 1] for hour in HOURS}
+        busy = [hour for hour in HOURS if received[hour]]
         if not busy:
             return []
         return [
-            Bucket(
-                hour,
-                _("%(hour)s時台") % {"hour": hour},
-                row[received_in(hour)],
-                row[handled_in(hour)],
-            )
+            Bucket(hour, _("%(hour)s時台") % {"hour": hour}, received[hour], handled[hour])
             for hour in range(busy[0], busy[-1] + 1)
         ]
 
@@ -219,55 +237,65 @@ def busiest_hours(buckets: list[Bucket], shown: int = BUSIEST_SHOWN) -> list[Buc
     return ranked[:shown]
 
 
-def by_weekday(as_of: AsOf, f: CounterFilter) -> list[Bucket]:
-    """Receptions per weekday (月…金; 土日 if any), Monday first, one query."""
+WEEKDAY, WEEK, MONTH = 0, 1, 2
+
+
+def _breakdowns(as_of: AsOf, f: CounterFilter) -> dict[int, list[Bucket]]:
+    """Receptions per weekday, per week and per month of the period, from summed counts: three
+    ``GROUP BY`` of the tallies sent as one ``UNION ALL`` (one round trip to the database for
+    the three breakdowns the page draws)."""
+
+    def grouped(kind: int, weekday, period):
+        return (
+            _tallies(as_of, f)
+            .order_by()
+            .annotate(kind=Value(kind, output_field=IntegerField()), w=weekday, p=period)
+            .values("kind", "w", "p")
+            .annotate(r=RECEIVED, h=HANDLED)
+            .values_list("kind", "w", "p", "r", "h")
+        )
 
     def compute():
-        rows = (
-            _tallies(as_of, f)
-            .annotate(weekday=ExtractWeekDay("day"))
-            .values("weekday")
-            .annotate(r=RECEIVED, h=HANDLED)
-            .order_by("weekday")
-            .values_list("weekday", "r", "h")
+        none = Value(0, output_field=IntegerField())
+        no_day = Value(None, output_field=DateField())
+        rows = grouped(WEEK, none, TruncWeek("day")).union(
+            grouped(MONTH, none, TruncMonth("day")),
+            grouped(WEEKDAY, ExtractWeekDay("day"), no_day),
+            all=True,
         )
-        buckets = [Bucket(w, _("%(day)s曜日") % {"day": WEEKDAYS[w - 1]}, r, h) for w, r, h in rows]
-        return sorted(buckets, key=lambda b: (b.key + 5) % 7)  # Monday (2) first
+        found: dict[int, list] = {WEEKDAY: [], WEEK: [], MONTH: []}
+        week_label, weekday_label = _("%(day)sの週"), _("%(day)s曜日")
+        for kind, weekday, period, r, h in rows:
+            if isinstance(period, dt.datetime):
+                period = period.date()
+            if kind == WEEKDAY:
+                label = weekday_label % {"day": WEEKDAYS[weekday - 1]}
+                found[kind].append(Bucket(weekday, label, r, h))
+            elif kind == WEEK:
+                found[kind].append(Bucket(period, week_label % {"day": wareki(period)}, r, h))
+            else:
+                found[kind].append(Bucket(period, wareki(period).rsplit("月", 1)[0] + "月", r, h))
+        found[WEEKDAY].sort(key=lambda b: (b.key + 5) % 7)  # Monday (2) first
+        found[WEEK].sort(key=lambda b: b.key)
+        found[MONTH].sort(key=lambda b: b.key)
+        return found
 
-    return as_of.once(f"counter.weekdays.{f.key}", compute)
+    return as_of.once(f"counter.breakdowns.{f.key}", compute)
 
 
-def _by_period(as_of: AsOf, f: CounterFilter, trunc, label) -> list[Bucket]:
-    rows = (
-        _tallies(as_of, f)
-        .annotate(period=trunc("day"))
-        .values("period")
-        .annotate(r=RECEIVED, h=HANDLED)
-        .order_by("period")
-        .values_list("period", "r", "h")
-    )
-    buckets = []
-    for period, r, h in rows:
-        if isinstance(period, dt.datetime):
-            period = period.date()
-        buckets.append(Bucket(period, label(period), r, h))
-    return buckets
+def by_weekday(as_of: AsOf, f: CounterFilter) -> list[Bucket]:
+    """Receptions per weekday (月…金; 土日 if any), Monday first."""
+    return _breakdowns(as_of, f)[WEEKDAY]
 
 
 def rate_by_week(as_of: AsOf, f: CounterFilter) -> list[Bucket]:
-    """参考2: the rate per week (weeks start on Monday), from summed counts; one query."""
-    return as_of.once(
-        f"counter.weeks.{f.key}",
-        lambda: _by_period(as_of, f, TruncWeek, lambda d: _("%(day)sの週") % {"day": wareki(d)}),
-    )
+    """参考2: the rate per week (weeks start on Monday), from summed counts."""
+    return _breakdowns(as_of, f)[WEEK]
 
 
 def rate_by_month(as_of: AsOf, f: CounterFilter) -> list[Bucket]:
-    """参考2 by month, from summed counts; one query."""
-    return as_of.once(
-        f"counter.months.{f.key}",
-        lambda: _by_period(as_of, f, TruncMonth, lambda d: wareki(d).rsplit("月", 1)[0] + "月"),
-    )
+    """参考2 by month, from summed counts."""
+    return _breakdowns(as_of, f)[MONTH]
 
 
 @dataclass(frozen=True)
@@ -347,43 +375,103 @@ def cashless_figures(as_of: AsOf, f: CounterFilter) -> list[Figure]:
     ]
 
 
-def published_figures(keys: tuple[str, ...] | None = None) -> list[Figure]:
-    """The totals as the papers printed them (公表値), one query."""
-    rows = PublishedFigure.objects.all()
-    if keys is not None:
-        rows = rows.filter(key__in=keys)
-    figures = []
-    for row in rows:
-        value = row.value
-        if row.unit != "%":
-            value = int(value)
-        elif isinstance(value, Decimal):
-            value = float(value)
-        figures.append(
-            Figure(
-                key=f"counter_published_{row.key}",
-                label=row.label,
-                value=value,
-                unit=row.unit,
-                definition=_("%(source)sに印刷された値。") % {"source": row.published_in},
-                source=FigureSource.PUBLISHED,
-                period_start=row.period_start,
-                period_end=row.period_end,
+def published_figures(as_of: AsOf, keys: tuple[str, ...] | None = None) -> list[Figure]:
+    """The totals as the papers printed them (公表値), as recorded by the day: one query (and,
+    for a past day, the walk of their history that ``AsOf.rows`` keeps for the request)."""
+
+    def compute():
+        rows = as_of.rows(PublishedFigure).order_by("order", "id")
+        if keys is not None:
+            rows = rows.filter(key__in=keys)
+        figures = []
+        for row in rows:
+            value = row.value
+            if row.unit != "%":
+                value = int(value)
+            elif isinstance(value, Decimal):
+                value = float(value)
+            figures.append(
+                Figure(
+                    key=f"counter_published_{row.key}",
+                    label=row.label,
+                    value=value,
+                    unit=row.unit,
+                    definition=_("%(source)sに印刷された値。") % {"source": row.published_in},
+                    source=FigureSource.PUBLISHED,
+                    period_start=row.period_start,
+                    period_end=row.period_end,
+                )
+            )
+        return figures
+
+    return as_of.once(f"counter.published.{keys}", compute)
+
+
+@dataclass(frozen=True)
+class SiteAsOf:
+    """A site as the page shows it on a day: its name then, and its counter's opening day as
+    recorded by then (None: not open, or not yet recorded)."""
+
+    id: int
+    name: str
+    opened_on: dt.date | None
+    order: int
+
+
+def site_list(as_of: AsOf) -> list[SiteAsOf]:
+    """Every site the receptions can name, with its name and opening day as of the day.
+
+    Receptions and tallies (machine data, no history) refer to the live sites, so every live
+    site is listed; a site's name and opening day are those of its latest history record up to
+    the day (a site recorded only later keeps today's name, and no opening day). One query
+    today, two for a past day (the live rows and the sites' history up to it).
+    """
+
+    def compute():
+        live = list(
+            Site.objects.order_by("order", "id").values_list(
+                "id", "name", "order", "counter_opened_on"
             )
         )
-    return figures
+        if as_of.moment is None:
+            return [SiteAsOf(pk, name, opened, order) for pk, name, order, opened in live]
+        then = {}
+        records = (
+            Site.history.filter(history_date__lte=as_of.moment)
+            .order_by("history_date", "history_id")
+            .values_list("id", "name", "counter_opened_on", "order", "history_type")
+        )
+        for pk, name, opened_on, order, kind in records:
+            then[pk] = None if kind == "-" else (name, opened_on, order)
+        rows = []
+        for pk, name, order, _opened in live:
+            known = then.get(pk)
+            rows.append(
+                SiteAsOf(pk, known[0], known[1], known[2])
+                if known
+                else SiteAsOf(pk, name, None, order)
+            )
+        return sorted(rows, key=lambda s: (s.order, s.id))
+
+    return as_of.once("counter.sites", compute)
 
 
-def sites() -> QuerySet[Site]:
-    return Site.objects.order_by("order", "id")
+def site_names(as_of: AsOf) -> dict[int, str]:
+    return {s.id: s.name for s in site_list(as_of)}
 
 
-def requests() -> QuerySet[CounterRequest]:
-    return CounterRequest.objects.order_by("state", "-received_on", "id")
+def requests(as_of: AsOf) -> QuerySet[CounterRequest]:
+    """The departments' requests as recorded by the day (their state then)."""
+    return as_of.rows(CounterRequest).order_by("state", "-received_on", "id")
 
 
-def plans() -> QuerySet[CounterPlan]:
-    return CounterPlan.objects.select_related("site").order_by("fiscal_year", "priority", "id")
+def plans(as_of: AsOf) -> list[CounterPlan]:
+    """The plans as recorded by the day, each with ``site_name`` (the site's name then)."""
+    names = site_names(as_of)
+    rows = list(as_of.rows(CounterPlan).order_by("fiscal_year", "priority", "id")[:LIST_LIMIT])
+    for plan in rows:
+        plan.site_name = names.get(plan.site_id, "") if plan.site_id else ""
+    return rows
 
 
 def methods() -> QuerySet[PaymentMethod]:

@@ -19,7 +19,7 @@ from core.spreadsheets import MEDIUM, data_sheet, form_cell, set_widths, setup_p
 from reports.workbook import Sheet, WorkbookContext
 
 from . import selectors
-from .models import CashlessPayment, DataOrigin, Handling, ReceptionTally, Service, Site
+from .models import CashlessPayment, DataOrigin, Handling, ReceptionTally, Service
 from .selectors import HANDLED, RECEIVED, CounterFilter
 
 WIDTHS = (22, 14, 14, 14, 14, 14)
@@ -85,8 +85,8 @@ class CounterFormSheet(CounterSheet):
         set_widths(ws, WIDTHS)
         ws.sheet_view.showGridLines = False
         row = _text(ws, 1, _("総合窓口・キャッシュレス決済"), bold=True, size=16, height=32)
-        site = Site.objects.filter(pk=f.site_id).values_list("name", flat=True).first()
-        where = site or _("すべての場所")
+        sites = selectors.site_list(as_of)
+        where = selectors.site_names(as_of).get(f.site_id) or _("すべての場所")
         row = _text(
             ws,
             row + 1,
@@ -99,25 +99,26 @@ class CounterFormSheet(CounterSheet):
             },
         )
 
-        services = list(Service.objects.order_by("order", "id"))
+        services = list(as_of.rows(Service).order_by("order", "id"))
         general = "、".join(s.name for s in services if s.handling == Handling.GENERAL)
         individual = "、".join(s.name for s in services if s.handling == Handling.INDIVIDUAL)
         row = _text(ws, row + 1, _("■ 取扱業務"), bold=True)
         row = _text(ws, row, _("総合窓口：%(names)s") % {"names": general})
         row = _text(ws, row, _("個別窓口：%(names)s") % {"names": individual})
-        opened = Site.objects.exclude(counter_opened_on=None).order_by("counter_opened_on")
+        opened = sorted((s for s in sites if s.opened_on), key=lambda s: (s.opened_on, s.order))
         for each in opened:
             row = _text(
                 ws,
                 row,
                 _("%(site)s 総合窓口開設：%(date)s")
-                % {"site": each.name, "date": wareki(each.counter_opened_on)},
+                % {"site": each.name, "date": wareki(each.opened_on)},
             )
 
         figures = selectors.reception_figures(as_of, f)
         cashless = selectors.cashless(as_of, f)
         published = {
-            fig.key.removeprefix("counter_published_"): fig for fig in selectors.published_figures()
+            fig.key.removeprefix("counter_published_"): fig
+            for fig in selectors.published_figures(as_of)
         }
         source = str(figures[0].source.label)
         row = _text(ws, row + 1, _("■ 受付の実績"), bold=True)
@@ -177,13 +178,13 @@ class CounterFormSheet(CounterSheet):
         )
 
         row = _text(ws, row, _("■ 各課からの要望"), bold=True)
-        for request in selectors.requests()[:50]:
+        for request in selectors.requests(as_of)[:50]:
             row = _text(
                 ws, row, f"・{request.text} → {request.get_state_display()}（{request.response}）"
             )
         row = _text(ws, row + 1, _("■ 今後の展開"), bold=True)
-        for plan in selectors.plans()[:50]:
-            place = plan.site.name if plan.site else ""
+        for plan in selectors.plans(as_of)[:50]:
+            place = plan.site_name
             row = _text(
                 ws,
                 row,
@@ -205,20 +206,21 @@ class CounterDataSheet(CounterSheet):
         rows = (
             ReceptionTally.objects.filter(day__gte=f.start, day__lte=f.until(as_of))
             .filter(**({"site_id": f.site_id} if f.site_id else {"site__isnull": False}))
-            .values("day", "site__name", "site__order", "site_id")
+            .values("day", "site__order", "site_id")
             .annotate(
                 r=RECEIVED, h=HANDLED, demo=Count("pk", filter=Q(origin=DataOrigin.RECONSTRUCTED))
             )
             .order_by("day", "site__order", "site_id")
         )
         labels = dict(DataOrigin.choices)
+        names = selectors.site_names(as_of)  # the sites' names as of the day
 
         def lines():
             for row in rows.iterator(chunk_size=2000):
                 origin = DataOrigin.RECONSTRUCTED if row["demo"] else DataOrigin.SYSTEM
                 yield (
                     row["day"],
-                    row["site__name"],
+                    names.get(row["site_id"], ""),
                     row["r"],
                     row["h"],
                     row["h"] / row["r"] if row["r"] else None,
@@ -242,16 +244,15 @@ class CashlessDataSheet(CounterSheet):
         rows = CashlessPayment.objects.filter(paid_on__gte=f.start, paid_on__lte=f.until(as_of))
         if f.site_id:
             rows = rows.filter(site_id=f.site_id)
-        rows = rows.select_related("site", "method").order_by(
-            "paid_on", "site__order", "method__order"
-        )
+        names = selectors.site_names(as_of)
+        rows = rows.select_related("method").order_by("paid_on", "site__order", "method__order")
         data_sheet(
             ws,
             self.HEADER,
             (
                 (
                     p.paid_on,
-                    p.site.name,
+                    names.get(p.site_id, ""),
                     p.method.name,
                     p.get_purpose_display(),
                     p.count,

@@ -45,3 +45,22 @@ def test_viewer_changes_the_period_and_the_site_and_the_figures_and_charts_follo
     assert received.inner_text() == "0件"
     assert rate.inner_text() == "－"
     assert page.locator("[data-chart=chart-counter-hours-data] g.point").count() < bars_before
+
+    # As of an earlier day: every site, the source period, only what was dated by then.
+    from tests.counter.test_as_of import EARLIER, _expected
+
+    page.get_by_label("窓口の場所").select_option(label="すべての場所")
+    page.get_by_label("期間の初日").fill("2022-05-09")
+    page.get_by_label("期間の末日").fill("2022-10-21")
+    page.get_by_label("時点", exact=True).fill(EARLIER.isoformat())
+    page.get_by_role("button", name="表示", exact=True).click()
+    page.wait_for_url(f"**as_of={EARLIER.isoformat()}**")
+    assert page.locator("#counter-as-of").inner_text().startswith("令和4年7月15日時点")
+    assert page.locator("#counter-period-label").inner_text() == "令和4年5月9日～令和4年7月15日"
+    expected_received, _handled, expected_payments, _yen = _expected(EARLIER)
+    assert received.inner_text() == f"{expected_received:,}件"
+    cashless = page.locator("#figure-counter_cashless_count .figure-value")
+    assert cashless.inner_text() == f"{expected_payments:,}件"
+    hours.and_(page.locator("[data-drawn=true]")).wait_for()
+    assert hours.locator("g.point").count() >= 1
+    assert not [text for text in console if "Content Security Policy" in text], console

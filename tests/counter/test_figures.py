@@ -48,7 +48,7 @@ def test_cashless_for_the_source_period_is_221_payments_118120_yen(source_data):
 
 
 def test_published_figures_are_kept_beside_as_published(source_data):
-    published = {f.key: f for f in selectors.published_figures()}
+    published = {f.key: f for f in selectors.published_figures(AS_OF)}
     assert published["counter_published_received"].display == "13,796件"
     assert published["counter_published_handled"].display == "8,061件"
     assert published["counter_published_rate"].display == "58.4%"
