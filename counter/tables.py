@@ -53,7 +53,6 @@ class OnePassTable(tables.Table):
 class CounterRequestTable(OnePassTable):
     text = tables.Column(verbose_name=_("要望の内容"))
     department = tables.Column(verbose_name=_("要望元"))
-    received_on = tables.Column(verbose_name=_("受けた日"))
     received_on = tables.Column(verbose_name=_("受けた日"), default=EMPTY)
     state = tables.Column(verbose_name=_("対応状況"))
     response = tables.Column(verbose_name=_("対応"), default=EMPTY)
@@ -72,7 +71,6 @@ class CounterRequestTable(OnePassTable):
 
 class CounterPlanTable(OnePassTable):
     fiscal_year = tables.Column(verbose_name=_("年度"))
-    site = tables.Column(verbose_name=_("窓口の場所"))
     site_name = tables.Column(verbose_name=_("窓口の場所"), default=EMPTY)
     title = tables.Column(verbose_name=_("計画"))
     priority = tables.Column(verbose_name=_("実施順"))
