@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = ("projects", "0002_history_as_of_index")
-AFTER = ("projects", "0003_milestone_precision_specialists")
+AFTER = ("projects", "0004_milestone_periods_as_printed")
 
 
 def _migrate(target):
