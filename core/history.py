@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .expressions import InIds
+from .history_validity import VALID_UNTIL, valid_until_field
 from .japanese import fiscal_year_label, fiscal_year_of, number, person_name, wareki
 
 T = TypeVar("T")
@@ -220,6 +221,11 @@ class ProgrammeHistory(HistoricalRecords):
     (≤ 30 characters, unique through a digest of the table and the columns).
     """
 
+    def get_extra_fields(self, model, fields):
+        extra = super().get_extra_fields(model, fields)
+        extra[VALID_UNTIL] = valid_until_field()  # kept by triggers: core/history_validity.py
+        return extra
+
     def get_meta_options(self, model):
         meta = super().get_meta_options(model)
         index = models.Index(fields=as_of_index_fields(model))
@@ -237,15 +243,28 @@ def historical_model(model: type[Model]) -> type[Model]:
     raise LookupError(f"{model._meta.label} keeps no history")
 
 
-AS_OF_METHODS = ("step_down", "skip_scan", "distinct_on")
+AS_OF_METHODS = ("valid_until", "step_down", "skip_scan", "distinct_on")
+
+
+def current_at(when: datetime) -> Q:
+    """The records that were each object's latest at ``when``: made by then, and not yet
+    followed by the object's next record (``history_valid_until``, kept by triggers)."""
+    return Q(history_date__lte=when) & (
+        Q(**{f"{VALID_UNTIL}__gt": when}) | Q(**{f"{VALID_UNTIL}__isnull": True})
+    )
 
 
 def latest_records(model: type[Model], when: datetime, method: str | None = None):
     """SQL for the ``history_id`` of each object's latest record up to ``when`` (deletions
     included), as an expression for ``history_id__in``.
 
-    "Latest" is the largest ``history_date``, then the larger ``history_id`` on a tie. Every
-    method reads the (id, history_date, history_id) index of ``ProgrammeHistory``:
+    "Latest" is the largest ``history_date``, then the larger ``history_id`` on a tie.
+
+    - ``valid_until`` (the default): the records current at ``when`` by their
+      ``history_valid_until`` (``current_at``), one pass with no per-object steps.
+
+    The others walk the (id, history_date, history_id) index of ``ProgrammeHistory``; they are
+    kept as the reference the default is compared with in the tests:
 
     - ``step_down`` (PostgreSQL, the default there): a recursive query walks the index down
       from the largest object id, each step one lookup (``LATERAL``): "the newest record up to
@@ -259,9 +278,11 @@ def latest_records(model: type[Model], when: datetime, method: str | None = None
     historical = historical_model(model)
     connection = connections[router.db_for_read(historical)]
     if method is None:
-        method = "step_down" if connection.vendor == "postgresql" else "skip_scan"
+        method = "valid_until"
     if method not in AS_OF_METHODS:
         raise ValueError(f"unknown as-of method {method!r}, expected one of {AS_OF_METHODS}")
+    if method == "valid_until":
+        return historical._default_manager.filter(current_at(when)).values("history_id")
     names = as_of_index_fields(model)
     if method == "distinct_on":
         object_id, date, history_id = names
@@ -343,12 +364,15 @@ def as_of(model: type[Model], when: datetime | None, *, method: str | None = Non
     record up to ``when``, objects deleted by then left out. Both have the same field names
     (``id``, ``category_id``, ``amount`` …), so one aggregation serves today and the past.
 
-    The records are picked by ``history_id`` (``latest_records``), with a step or two per
-    object in the index of ``ProgrammeHistory``, never a subquery per history record.
+    The records are picked by their validity (``current_at``): one condition per record, never
+    a subquery per history record.
     """
     if when is None:
         return model._default_manager.all()
     historical = historical_model(model)
+    if method in (None, "valid_until"):
+        records = historical._default_manager.filter(current_at(when))
+        return records.exclude(history_type="-")
     latest = latest_records(model, when, method)
     records = historical._default_manager.all()
     if isinstance(latest, RawSQL) and connections[records.db].vendor == "postgresql":
@@ -466,17 +490,10 @@ class AsOf:
     def rows(self, model: type[Model]) -> QuerySet:
         """``model``'s rows as they stood on the day (the live table today), for this request.
 
-        Past days: which history record is each object's latest is read once per model and
-        as-of (one walk down the history index), and every later read of the model on this
-        as-of filters by those ids, so a page that reads the items four times walks their
-        history once.
+        Past days: the historical records current at the day's end (``current_at``), which
+        the database picks in the same pass as the read itself.
         """
-        if self.moment is None:
-            return model._default_manager.all()
-        ids = self.remember(
-            f"ids:{model._meta.label}", [model], lambda: latest_record_ids(model, self.moment)
-        )
-        return as_of_records(model, ids)
+        return as_of(model, self.moment)
 
     @property
     def is_today(self) -> bool:
