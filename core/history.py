@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .expressions import InIds
+from .expressions import CurrentAt, InIds
 from .history_validity import VALID_UNTIL, valid_until_field
 from .japanese import fiscal_year_label, fiscal_year_of, number, person_name, wareki
 
@@ -246,12 +246,10 @@ def historical_model(model: type[Model]) -> type[Model]:
 AS_OF_METHODS = ("valid_until", "step_down", "skip_scan", "distinct_on")
 
 
-def current_at(when: datetime) -> Q:
+def current_at(when: datetime) -> CurrentAt:
     """The records that were each object's latest at ``when``: made by then, and not yet
     followed by the object's next record (``history_valid_until``, kept by triggers)."""
-    return Q(history_date__lte=when) & (
-        Q(**{f"{VALID_UNTIL}__gt": when}) | Q(**{f"{VALID_UNTIL}__isnull": True})
-    )
+    return CurrentAt(when, "history_date", VALID_UNTIL)
 
 
 def latest_records(model: type[Model], when: datetime, method: str | None = None):
