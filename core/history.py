@@ -229,7 +229,10 @@ class ProgrammeHistory(HistoricalRecords):
     def get_meta_options(self, model):
         meta = super().get_meta_options(model)
         index = models.Index(fields=as_of_index_fields(model))
-        meta["indexes"] = (*meta.get("indexes", ()), index)
+        # Which records were current at a moment, read from the index alone (SQLite's
+        # history_id is the rowid, so every index carries it): ``latest_record_ids``.
+        validity = models.Index(fields=("history_date", VALID_UNTIL))
+        meta["indexes"] = (*meta.get("indexes", ()), index, validity)
         return meta
 
 
@@ -381,15 +384,13 @@ def as_of(model: type[Model], when: datetime | None, *, method: str | None = Non
 
 
 def latest_record_ids(model: type[Model], when: datetime) -> list[int]:
-    """The ``history_id`` of each object's latest record up to ``when`` (deletions included)."""
-    historical = historical_model(model)
-    latest = latest_records(model, when)
-    connection = connections[router.db_for_read(historical)]
-    if isinstance(latest, RawSQL):
-        with connection.cursor() as cursor:
-            cursor.execute(latest.sql, latest.params)
-            return [row[0] for row in cursor.fetchall() if row[0] is not None]
-    return [row["history_id"] for row in latest]
+    """The ``history_id`` of each object's latest record up to ``when`` (deletions included),
+    read from the (history_date, history_valid_until) index without visiting the table."""
+    records = historical_model(model)._default_manager.filter(
+        Q(history_date__lte=when)
+        & (Q(**{f"{VALID_UNTIL}__gt": when}) | Q(**{f"{VALID_UNTIL}__isnull": True}))
+    )
+    return list(records.values_list("history_id", flat=True))
 
 
 # How long a past day's answers are kept (they stay right until a record dated up to that day
@@ -488,10 +489,17 @@ class AsOf:
     def rows(self, model: type[Model]) -> QuerySet:
         """``model``'s rows as they stood on the day (the live table today), for this request.
 
-        Past days: the historical records current at the day's end (``current_at``), which
-        the database picks in the same pass as the read itself.
+        Past days: which history records were current at the day's end is read once per
+        model and as-of (from the validity index alone, and remembered across requests), and
+        every read of the model on this as-of fetches those records by id, so a page that
+        reads the items four times reads their history's index once.
         """
-        return as_of(model, self.moment)
+        if self.moment is None:
+            return model._default_manager.all()
+        ids = self.remember(
+            f"ids:{model._meta.label}", [model], lambda: latest_record_ids(model, self.moment)
+        )
+        return as_of_records(model, ids)
 
     @property
     def is_today(self) -> bool:

@@ -135,3 +135,15 @@ def test_current_at_is_one_range_condition_in_sql(db):
     sql = str(HistoricalCategory.objects.filter(current_at(START)).query)
     assert VALID_UNTIL in sql and "history_date" in sql
     assert "SELECT" not in sql.split("WHERE", 1)[1]  # no subquery per record
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_the_ids_read_from_the_index_are_the_records_current(db, seed):
+    from core.history import latest_record_ids
+
+    moments = random_history(seed)
+    for when in moments[::5]:
+        expected = set(
+            HistoricalCategory.objects.filter(current_at(when)).values_list("history_id", flat=True)
+        )
+        assert set(latest_record_ids(Category, when)) == expected
