@@ -13,7 +13,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, models, router
-from django.db.models import F, Max, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import Expression, RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -405,10 +405,18 @@ def history_state(model: type[Model]) -> str:
     one back-dated to an earlier day, takes a larger ``history_id``: as long as this stays the
     same, every read of the model as of a past moment gives the same answer.
     """
-    newest = historical_model(model)._default_manager.aggregate(
-        id=Max("history_id"), date=Max("history_date")
-    )
-    return f"{newest['id']}@{newest['date'].isoformat() if newest['date'] else '-'}"
+    historical = historical_model(model)
+    connection = connections[router.db_for_read(historical)]
+    quote = connection.ops.quote_name
+    table = quote(historical._meta.db_table)
+    # Two one-column maxima, each one step down its index (SQLite scans the whole table for
+    # MAX(a), MAX(b) in one SELECT).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(history_id) FROM {table}), (SELECT MAX(history_date) FROM {table})"
+        )
+        newest_id, newest_date = cursor.fetchone()
+    return f"{newest_id}@{newest_date or '-'}"
 
 
 def as_of_records(model: type[Model], record_ids: list[int]) -> QuerySet:
