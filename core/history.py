@@ -416,7 +416,8 @@ def history_state(model: type[Model]) -> str:
             f"SELECT (SELECT MAX(history_id) FROM {table}), (SELECT MAX(history_date) FROM {table})"
         )
         newest_id, newest_date = cursor.fetchone()
-    return f"{newest_id}@{newest_date or '-'}"
+    moment = str(newest_date).replace(" ", "T") if newest_date else "-"  # a cache key: no spaces
+    return f"{newest_id}@{moment}"
 
 
 def as_of_records(model: type[Model], record_ids: list[int]) -> QuerySet:
