@@ -42,11 +42,13 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from .db import register_lookups
+        from .history_validity import install_validity_triggers
         from .linebreaks import normalise_programme_line_breaks
         from .roles import sync_roles
         from .validators import guard_integer_fields, guard_text_fields
 
         post_migrate.connect(sync_roles, dispatch_uid="core.sync_roles")
+        post_migrate.connect(install_validity_triggers, dispatch_uid="core.history_validity")
         guard_text_fields()
         normalise_programme_line_breaks()
         guard_integer_fields()

@@ -13,13 +13,14 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, models, router
-from django.db.models import F, Max, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import Expression, RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .expressions import InIds
+from .expressions import CurrentAt, InIds
+from .history_validity import VALID_UNTIL, valid_until_field
 from .japanese import fiscal_year_label, fiscal_year_of, number, person_name, wareki
 
 T = TypeVar("T")
@@ -289,10 +290,18 @@ class ProgrammeHistory(HistoricalRecords):
     (≤ 30 characters, unique through a digest of the table and the columns).
     """
 
+    def get_extra_fields(self, model, fields):
+        extra = super().get_extra_fields(model, fields)
+        extra[VALID_UNTIL] = valid_until_field()  # kept by triggers: core/history_validity.py
+        return extra
+
     def get_meta_options(self, model):
         meta = super().get_meta_options(model)
         index = models.Index(fields=as_of_index_fields(model))
-        meta["indexes"] = (*meta.get("indexes", ()), index)
+        # Which records were current at a moment, read from the index alone (SQLite's
+        # history_id is the rowid, so every index carries it): ``latest_record_ids``.
+        validity = models.Index(fields=("history_date", VALID_UNTIL))
+        meta["indexes"] = (*meta.get("indexes", ()), index, validity)
         return meta
 
 
@@ -306,15 +315,26 @@ def historical_model(model: type[Model]) -> type[Model]:
     raise LookupError(f"{model._meta.label} keeps no history")
 
 
-AS_OF_METHODS = ("step_down", "skip_scan", "distinct_on")
+AS_OF_METHODS = ("valid_until", "step_down", "skip_scan", "distinct_on")
+
+
+def current_at(when: datetime) -> CurrentAt:
+    """The records that were each object's latest at ``when``: made by then, and not yet
+    followed by the object's next record (``history_valid_until``, kept by triggers)."""
+    return CurrentAt(when, "history_date", VALID_UNTIL)
 
 
 def latest_records(model: type[Model], when: datetime, method: str | None = None):
     """SQL for the ``history_id`` of each object's latest record up to ``when`` (deletions
     included), as an expression for ``history_id__in``.
 
-    "Latest" is the largest ``history_date``, then the larger ``history_id`` on a tie. Every
-    method reads the (id, history_date, history_id) index of ``ProgrammeHistory``:
+    "Latest" is the largest ``history_date``, then the larger ``history_id`` on a tie.
+
+    - ``valid_until`` (the default): the records current at ``when`` by their
+      ``history_valid_until`` (``current_at``), one pass with no per-object steps.
+
+    The others walk the (id, history_date, history_id) index of ``ProgrammeHistory``; they are
+    kept as the reference the default is compared with in the tests:
 
     - ``step_down`` (PostgreSQL, the default there): a recursive query walks the index down
       from the largest object id, each step one lookup (``LATERAL``): "the newest record up to
@@ -328,9 +348,11 @@ def latest_records(model: type[Model], when: datetime, method: str | None = None
     historical = historical_model(model)
     connection = connections[router.db_for_read(historical)]
     if method is None:
-        method = "step_down" if connection.vendor == "postgresql" else "skip_scan"
+        method = "valid_until"
     if method not in AS_OF_METHODS:
         raise ValueError(f"unknown as-of method {method!r}, expected one of {AS_OF_METHODS}")
+    if method == "valid_until":
+        return historical._default_manager.filter(current_at(when)).values("history_id")
     names = as_of_index_fields(model)
     if method == "distinct_on":
         object_id, date, history_id = names
@@ -412,12 +434,15 @@ def as_of(model: type[Model], when: datetime | None, *, method: str | None = Non
     record up to ``when``, objects deleted by then left out. Both have the same field names
     (``id``, ``category_id``, ``amount`` …), so one aggregation serves today and the past.
 
-    The records are picked by ``history_id`` (``latest_records``), with a step or two per
-    object in the index of ``ProgrammeHistory``, never a subquery per history record.
+    The records are picked by their validity (``current_at``): one condition per record, never
+    a subquery per history record.
     """
     if when is None:
         return model._default_manager.all()
     historical = historical_model(model)
+    if method in (None, "valid_until"):
+        records = historical._default_manager.filter(current_at(when))
+        return records.exclude(history_type="-")
     latest = latest_records(model, when, method)
     records = historical._default_manager.all()
     if isinstance(latest, RawSQL) and connections[records.db].vendor == "postgresql":
@@ -428,15 +453,13 @@ def as_of(model: type[Model], when: datetime | None, *, method: str | None = Non
 
 
 def latest_record_ids(model: type[Model], when: datetime) -> list[int]:
-    """The ``history_id`` of each object's latest record up to ``when`` (deletions included)."""
-    historical = historical_model(model)
-    latest = latest_records(model, when)
-    connection = connections[router.db_for_read(historical)]
-    if isinstance(latest, RawSQL):
-        with connection.cursor() as cursor:
-            cursor.execute(latest.sql, latest.params)
-            return [row[0] for row in cursor.fetchall() if row[0] is not None]
-    return [row["history_id"] for row in latest]
+    """The ``history_id`` of each object's latest record up to ``when`` (deletions included),
+    read from the (history_date, history_valid_until) index without visiting the table."""
+    records = historical_model(model)._default_manager.filter(
+        Q(history_date__lte=when)
+        & (Q(**{f"{VALID_UNTIL}__gt": when}) | Q(**{f"{VALID_UNTIL}__isnull": True}))
+    )
+    return list(records.values_list("history_id", flat=True))
 
 
 # How long a past day's answers are kept (they stay right until a record dated up to that day
@@ -451,10 +474,19 @@ def history_state(model: type[Model]) -> str:
     one back-dated to an earlier day, takes a larger ``history_id``: as long as this stays the
     same, every read of the model as of a past moment gives the same answer.
     """
-    newest = historical_model(model)._default_manager.aggregate(
-        id=Max("history_id"), date=Max("history_date")
-    )
-    return f"{newest['id']}@{newest['date'].isoformat() if newest['date'] else '-'}"
+    historical = historical_model(model)
+    connection = connections[router.db_for_read(historical)]
+    quote = connection.ops.quote_name
+    table = quote(historical._meta.db_table)
+    # Two one-column maxima, each one step down its index (SQLite scans the whole table for
+    # MAX(a), MAX(b) in one SELECT).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(history_id) FROM {table}), (SELECT MAX(history_date) FROM {table})"
+        )
+        newest_id, newest_date = cursor.fetchone()
+    moment = str(newest_date).replace(" ", "T") if newest_date else "-"  # a cache key: no spaces
+    return f"{newest_id}@{moment}"
 
 
 def as_of_records(model: type[Model], record_ids: list[int]) -> QuerySet:
@@ -535,10 +567,10 @@ class AsOf:
     def rows(self, model: type[Model]) -> QuerySet:
         """``model``'s rows as they stood on the day (the live table today), for this request.
 
-        Past days: which history record is each object's latest is read once per model and
-        as-of (one walk down the history index), and every later read of the model on this
-        as-of filters by those ids, so a page that reads the items four times walks their
-        history once.
+        Past days: which history records were current at the day's end is read once per
+        model and as-of (from the validity index alone, and remembered across requests), and
+        every read of the model on this as-of fetches those records by id, so a page that
+        reads the items four times reads their history's index once.
         """
         if self.moment is None:
             return model._default_manager.all()

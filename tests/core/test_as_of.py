@@ -19,6 +19,7 @@ from core.history import (
     historical_model,
     latest_record_ids,
 )
+from core.history_validity import install_validity_triggers
 from projects import selectors
 from projects.models import BudgetLine, Category, Concern, ScheduleItem, Status
 from projects.panels import SchedulePanel
@@ -48,8 +49,8 @@ def old_as_of(model, when):
 def methods():
     """Every way ``as_of`` can pick the records on this database (None: the default)."""
     if connection.vendor == "postgresql":
-        return [None, "step_down", "skip_scan", "distinct_on"]
-    return [None, "skip_scan"]
+        return [None, "valid_until", "step_down", "skip_scan", "distinct_on"]
+    return [None, "valid_until", "skip_scan"]
 
 
 def rows(queryset, *fields):
@@ -263,8 +264,12 @@ def test_a_new_area_model_gets_the_index_without_being_told():
             editor.create_model(historical)
         try:
             assert has_as_of_index(historical, HistoryProbe)
-            save_at(HistoryProbe(name="first"), at(1))
+            install_validity_triggers(apps.get_app_config("core"))  # as migrate does
+            probe = save_at(HistoryProbe(name="first"), at(1))
+            probe.name = "second"
+            save_at(probe, at(3))
             assert rows(as_of(HistoryProbe, at(2)), "name") == [("first",)]
+            assert rows(as_of(HistoryProbe, at(3)), "name") == [("second",)]
         finally:
             with connection.schema_editor() as editor:
                 editor.delete_model(historical)
