@@ -162,3 +162,33 @@ class ScheduleDataSheet(Sheet):
     def write(self, ws, context: WorkbookContext) -> None:
         datasheet.write(ws, schedule_snapshot(context.as_of))
         setup_page(ws, landscape=True, title_rows="1:1")
+
+
+class SchedulePlansDataSheet(Sheet):
+    """全体のスケジュール_計画(データ): each item's plan, one line per row (a long table)."""
+
+    key = "schedule_plans_data"
+    title = datasheet.PLANS_TITLE
+    order = 32
+    permission = "projects.view_scheduleitem"
+
+    def write(self, ws, context: WorkbookContext) -> None:
+        snapshot = schedule_snapshot(context.as_of)
+        datasheet.write_table(ws, datasheet.PLAN_HEADER, datasheet.snapshot_plan_rows(snapshot))
+        setup_page(ws, title_rows="1:1")
+
+
+class ScheduleConcernsDataSheet(Sheet):
+    """全体のスケジュール_懸案(データ): each item's concerns, one per row (a long table)."""
+
+    key = "schedule_concerns_data"
+    title = datasheet.CONCERNS_TITLE
+    order = 33
+    permission = "projects.view_scheduleitem"
+
+    def write(self, ws, context: WorkbookContext) -> None:
+        snapshot = schedule_snapshot(context.as_of)
+        datasheet.write_table(
+            ws, datasheet.CONCERN_HEADER, datasheet.snapshot_concern_rows(snapshot)
+        )
+        setup_page(ws, title_rows="1:1")
