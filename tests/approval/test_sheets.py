@@ -113,9 +113,14 @@ def test_the_rollout_data_sheet(viewer_client, source_data):
 def test_the_figures_sheet_lists_the_published_rate_with_its_period(viewer_client, source_data):
     data = [list(r) for r in workbook(viewer_client)["指標(データ)"].iter_rows(values_only=True)]
     published = next(r for r in data if r[0] == "電子決裁率（全庁・公表値）")
-    assert published[1:5] == [0.669, "%", dt.datetime(2022, 10, 1), dt.datetime(2022, 10, 21)]
-    assert published[5:7] == [None, None]  # no counts invented
-    assert published[8] == "公表値（内訳のデータなし）"
+    assert published[1:6] == [
+        0.669, "%", "期間", dt.datetime(2022, 10, 1), dt.datetime(2022, 10, 21),
+    ]  # fmt: skip
+    assert published[6:8] == [None, None]  # no counts invented
+    assert published[9:11] == [
+        "公表値（内訳のデータなし）",
+        "2022-11-01 会議資料「電子決裁について」",
+    ]
 
 
 def test_a_formula_like_department_name_stays_text(viewer_client, source_data):

@@ -178,11 +178,12 @@ def test_chosen_meeting_leads_the_workbook_whatever_the_date(source_data):
     book = workbook(day=dt.date(2022, 11, 1), meeting_id=other.pk)
     report, agenda = values(book[REPORT]), values(book[AGENDA])
 
-    assert "別の会議" in report and "令和5年5月10日" in report and "令和5年5月17日" in report
+    assert "別の会議" in report
+    assert dt.datetime(2023, 5, 10) in report and dt.datetime(2023, 5, 17) in report
     assert "新しい生活様式に対応した推進等 DX の推進" not in report
     assert [b for b in boxes(book[REPORT]) if b.startswith("☑")] == ["☑ 継続して検討する"]
     assert "●別の論点\n→別の回答" in report
-    assert "別の会議" in agenda and "令和5年5月3日" in agenda
+    assert "別の会議" in agenda and dt.datetime(2023, 5, 3) in agenda
 
 
 @pytest.mark.django_db
