@@ -893,3 +893,35 @@ def test_cp932_csv_with_a_bad_row_names_it_and_writes_nothing(sheet, editor_web)
     assert apply(editor_web, preview).status_code == 200
     assert history_count() == before
     assert selectors.budget_total() == 187_197
+
+
+def test_a_long_tables_row_for_an_unknown_item_or_a_repeated_line_is_named(xlsx, editor_web):
+    plans = xlsx.book[PLANS]
+    plans.append([999, "存在しない項目", 2022, "", 1, "運用"])
+    unknown_row = plans.max_row
+    concerns = xlsx.book[CONCERNS]
+    first = [cell.value for cell in concerns[2]]
+    concerns.append(first)  # the same item's line 1 twice
+    preview = upload(editor_web, "s.xlsx", xlsx.bytes())
+    assert (
+        unknown_row,
+        "項目ID",
+        "シート「全体のスケジュール_計画(データ)」の項目ID「999」は、シート「全体のスケジュール(データ)」"
+        "にありません。新しい項目なら項目IDを空欄にして、項目名を同じにしてください。",
+    ) in errors(preview)
+    assert (
+        concerns.max_row,
+        "行番号",
+        "シート「全体のスケジュール_懸案(データ)」の行番号1が2行目と重複しています。",
+    ) in errors(preview)
+    assert changes(preview) == []
+
+
+def test_fiscal_years_are_read_as_the_sheets_write_them():
+    from projects.imports import parse_fiscal_year, plan_year
+
+    for text in ("2022", "2022年度", "2022年度（令和4年度）", "令和4年度", "令和4年度(2022年度)"):
+        assert parse_fiscal_year(text) == 2022, text
+    assert parse_fiscal_year("令和元年度") == 2019
+    assert parse_fiscal_year("来年度") is None
+    assert plan_year("2023年度（令和5年度）の計画") == plan_year("令和5年度の計画") == 2023
