@@ -189,7 +189,7 @@ def test_a_form_date_is_a_date_cell_in_the_era_format():
 
     ws = Workbook().active
     cell = form_date(ws, "B2:D2", dt.date(2022, 11, 1), horizontal="right")
-    assert cell.value == dt.datetime(2022, 11, 1) and cell.is_date
+    assert cell.value == dt.date(2022, 11, 1) and cell.is_date  # a date, not text
     assert cell.number_format == ERA_DATE_FORMAT == '[$-411]ggge"年"m"月"d"日"'
     assert "B2:D2" in {str(r) for r in ws.merged_cells.ranges}
 
