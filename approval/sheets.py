@@ -8,8 +8,8 @@ from openpyxl.utils import get_column_letter
 
 from core.figures import FigureSource
 from core.formsheet import bullets, row_height
-from core.japanese import number, wareki
-from core.spreadsheets import data_sheet, form_cell, set_widths, setup_page
+from core.japanese import number
+from core.spreadsheets import data_sheet, form_cell, form_date, set_widths, setup_page
 from reports.workbook import Sheet, WorkbookContext
 
 from . import selectors
@@ -120,12 +120,15 @@ class ApprovalFormSheet(Sheet):
             values = [
                 item.name,
                 item.status,
-                wareki(item.actual_start),
-                wareki(item.planned_start),
+                item.actual_start,
+                item.planned_start,
                 _("対応") if item.cross_department else _("未対応"),
             ]
             for column, value in enumerate(values, start=1):
-                form_cell(ws, f"{get_column_letter(column)}{row}", value)
+                if column in (3, 4):  # 開始日, 開始予定日: date cells printed in the era
+                    form_date(ws, f"{get_column_letter(column)}{row}", value)
+                else:
+                    form_cell(ws, f"{get_column_letter(column)}{row}", value)
             row += 1
         return row
 

@@ -88,22 +88,31 @@ class Figure:
 
     # The columns of a data sheet of figures (one header row, one value per cell).
     SHEET_HEADER = (
-        "指標", "値", "単位", "期間開始", "期間終了", "分子", "分母", "定義", "出典", "データ更新日",
+        "指標", "値", "単位", "時点・期間", "期間開始", "期間終了", "分子", "分母", "定義",
+        "出典", "出典資料", "データ更新日",
     )  # fmt: skip
+    POINT_IN_TIME = "時点"
+    PERIOD = "期間"
 
-    def sheet_row(self) -> tuple:
+    def sheet_row(self, paper: str = "") -> tuple:
+        """One row of the figures' data sheet. A figure as of a day (no start) is a point in
+        time: its period starts and ends on that day, so no cell of the period is empty.
+        ``paper`` names the papers its data came from (2022-11-01 会議資料), if any."""
         value = self.value
         if isinstance(value, Decimal):
             value = float(value)
+        start = self.period_start or self.period_end
         return (
             self.label,
             value,
             self.unit,
-            self.period_start,
+            self.PERIOD if self.period_start else self.POINT_IN_TIME,
+            start,
             self.period_end,
             self.numerator,
             self.denominator,
             self.definition,
             str(self.source.label),
+            paper,
             self.updated_on,
         )

@@ -102,6 +102,16 @@ def fiscal_year_label(fiscal_year: int | None) -> str:
     return f"{era.name}{'元' if year == 1 else year}年度{_western(fiscal_year, '年度')}"
 
 
+def fiscal_year_heading(fiscal_year: int) -> str:
+    """A data sheet's fiscal year: the Western year first, the era beside it: 2022年度（令和4年度）.
+
+    Data sheets give dates and years with the Western year (the Ministry of Internal Affairs'
+    rules for machine-readable tables); the era label is kept beside it for the reader.
+    """
+    era, year = _fiscal_era(fiscal_year)
+    return f"{fiscal_year}年度（{era.name}{'元' if year == 1 else year}年度）"
+
+
 def fiscal_year_abbr(fiscal_year: int) -> str:
     """R4 (as in the schedule's status R4継続)."""
     era, year = _fiscal_era(fiscal_year)

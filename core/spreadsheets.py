@@ -16,6 +16,7 @@ import functools
 import io
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
@@ -29,12 +30,26 @@ from openpyxl.worksheet.merge import MergedCellRange
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMAT = '#,##0;"△"#,##0;0'
 DATE_FORMAT = "yyyy-mm-dd"
+# A date cell that prints in the era as the forms do (令和4年11月1日). Excel's
+# [$-ja-JP-x-gannen] code shows a serial number in LibreOffice; the locale code 411 with the era
+# codes prints 令和4年11月1日 in both (the first year of an era as 1年, not 元年).
+ERA_DATE_FORMAT = '[$-411]ggge"年"m"月"d"日"'
+PLAIN_INTEGER_FORMAT = "0"  # identifiers and years: no thousands separator, no △
+PERCENT_FORMAT = "0.0%"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CHUNK_CHARS = 4_096  # characters of CSV per streamed chunk
 
 # Shared by every data sheet: created once, never per cell.
 HEADER_FONT = Font(bold=True)
 WRAPPED = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """A data-sheet value with its own number format (an ID as 13, not 13 with a separator)."""
+
+    value: object
+    number_format: str
 
 
 def xlsx_text(value: object) -> object:
@@ -50,7 +65,10 @@ def is_formula_like(value: object) -> bool:
 
 
 def csv_safe(value: object) -> object:
-    """CSV has no cell types: prefix formula-like text with ' so spreadsheets show it as text."""
+    """CSV has no cell types: prefix formula-like text with ' so spreadsheets show it as text;
+    a ``Formatted`` value is written as its value (CSV has no number formats either)."""
+    if isinstance(value, Formatted):
+        value = value.value
     return "'" + value if is_formula_like(value) else value
 
 
@@ -80,12 +98,18 @@ def data_cell(ws, value: object):
     multi-line and formula-like text become detached cells: appending a cell costs openpyxl
     far more than appending a value, so only the cells that need a format or a type get one.
     """
+    number_format = None
+    if isinstance(value, Formatted):
+        value, number_format = value.value, value.number_format
+        if value is None:
+            return None
     value = xlsx_text(value)
-    if value is None or (
-        isinstance(value, str) and "\n" not in value and not value.startswith("=")
+    if number_format is None and (
+        value is None
+        or (isinstance(value, str) and "\n" not in value and not value.startswith("="))
     ):
         return value
-    cell = _typed(WriteOnlyCell(ws, value), value)
+    cell = _typed(WriteOnlyCell(ws, value), value, number_format)
     if isinstance(value, str) and "\n" in value:
         cell.alignment = WRAPPED
     return cell
@@ -307,3 +331,12 @@ def form_cell(
         for row, column in cells:
             ws.cell(row=row, column=column).style = style
     return cell
+
+
+def form_date(ws, cell_range: str, day: dt.date | None, **options):
+    """A form's date: a date cell printed in the era (令和4年11月1日), not text; no date: empty.
+
+    The cell holds the date, so a reader sorts, compares and recalculates with it; the era
+    is its number format (``ERA_DATE_FORMAT``), which Excel and LibreOffice both print.
+    """
+    return form_cell(ws, cell_range, day, number_format=ERA_DATE_FORMAT, **options)

@@ -228,6 +228,13 @@ def _check_size(rows: int, columns: int) -> None:
 
 
 def _read_xlsx(content: bytes, sheet_name: str | None) -> RawTable:
+    return _read_xlsx_sheets(content, sheet_name)[0]
+
+
+def _read_xlsx_sheets(
+    content: bytes, sheet_name: str | None, part_sheets: Sequence[str] = ()
+) -> tuple[RawTable, dict[str, RawTable]]:
+    """The main sheet, and those of ``part_sheets`` the workbook has, read in one opening."""
     _check_unpacked_size(content)
     try:
         # Not data_only: a formula must be seen as a formula, never as its cached result.
@@ -250,30 +257,40 @@ def _read_xlsx(content: bytes, sheet_name: str | None) -> RawTable:
                     )
                     % {"wanted": sheet_name, "sheet": sheet.title}
                 )
-        # Refuse by the declared size before reading a cell (800 × 16,384 cells held a worker
-        # for minutes); then read every row, since some writers declare too small a size.
-        if sheet.max_row and sheet.max_column:
-            _check_size(sheet.max_row, sheet.max_column)
-        sheet.reset_dimensions()
-        rows, formulas = [], []
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            while cells and cells[-1].value is None:  # styled but empty cells at the end
-                cells = cells[:-1]
-            _check_size(number, len(cells))  # the first row too wide stops the reading
-            texts = []
-            for position, cell in enumerate(cells):
-                if cell.data_type == "f":
-                    formulas.append((number, position))
-                texts.append(clean_text(cell_text(cell.value)))
-            rows.append((number, texts))
-        return RawTable(
-            rows=rows,
-            source=_("Excel（シート「%(sheet)s」）") % {"sheet": sheet.title},
-            notices=notices,
-            formulas=formulas,
-        )
+        main = _read_sheet(sheet, notices)
+        parts = {
+            name: _read_sheet(workbook[name], [])
+            for name in part_sheets
+            if name in workbook.sheetnames and name != sheet.title
+        }
+        return main, parts
     finally:
         workbook.close()
+
+
+def _read_sheet(sheet, notices: list[str]) -> RawTable:
+    # Refuse by the declared size before reading a cell (800 × 16,384 cells held a worker
+    # for minutes); then read every row, since some writers declare too small a size.
+    if sheet.max_row and sheet.max_column:
+        _check_size(sheet.max_row, sheet.max_column)
+    sheet.reset_dimensions()
+    rows, formulas = [], []
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
+        while cells and cells[-1].value is None:  # styled but empty cells at the end
+            cells = cells[:-1]
+        _check_size(number, len(cells))  # the first row too wide stops the reading
+        texts = []
+        for position, cell in enumerate(cells):
+            if cell.data_type == "f":
+                formulas.append((number, position))
+            texts.append(clean_text(cell_text(cell.value)))
+        rows.append((number, texts))
+    return RawTable(
+        rows=rows,
+        source=_("Excel（シート「%(sheet)s」）") % {"sheet": sheet.title},
+        notices=notices,
+        formulas=formulas,
+    )
 
 
 def _check_unpacked_size(content: bytes) -> None:
@@ -616,6 +633,8 @@ class ParsedTable:
     header_row: int
     columns: list[str]  # canonical names of the columns read, in file order
     rows: list[Row]
+    # The other sheets of the workbook the importer reads (``Importer.part_sheets``), unparsed.
+    parts: dict[str, RawTable] = field(default_factory=dict)
 
     def has(self, column: str) -> bool:
         return column in self.columns
@@ -928,6 +947,7 @@ class Importer:
     key: ClassVar[str] = ""  # stored on ImportBatch.importer
     title: ClassVar[str] = ""  # what is imported, e.g. "全体のスケジュール"
     sheet_name: ClassVar[str | None] = None  # read this sheet of a workbook if present
+    part_sheets: ClassVar[Sequence[str]] = ()  # other sheets of a workbook read with it
     columns: ClassVar[Sequence[Column]] = ()  # or override ``declared_columns`` (choices)
     label_column: ClassVar[str | None] = None  # the name column (labels, total rows)
     total_row_note: ClassVar[str] = gettext_lazy("合計は明細から計算されます")
@@ -975,6 +995,39 @@ class Importer:
 
     def write(self, plan: Any, writer: Writer) -> None:
         raise NotImplementedError
+
+
+class PartTable:
+    """A long table on its own sheet that belongs to the main one (an item's plan lines).
+
+    Parsed like the main sheet (header row found by its required columns, cells read by
+    their ``Column``), with every notice and error naming the sheet, since its row numbers
+    are those of that sheet.
+    """
+
+    label_column: ClassVar[str | None] = None
+    total_row_note: ClassVar[str] = gettext_lazy("合計は明細から計算されます")
+
+    def __init__(self, sheet: str, columns: Sequence[Column]):
+        self.sheet = sheet
+        self._columns = list(columns)
+
+    def declared_columns(self) -> Sequence[Column]:
+        return self._columns
+
+    required_columns = Importer.required_columns
+    column = Importer.column
+    resembles_column = Importer.resembles_column
+
+    def parse(self, table: RawTable, result: Result) -> ParsedTable | None:
+        own = Result()
+        parsed = find_header(self, table, own)
+        prefix = _("シート「%(sheet)s」の") % {"sheet": self.sheet}
+        for message in own.notices:
+            result.notice(prefix + message)
+        for problem in own.errors:
+            result.error(problem.row, problem.column, prefix + problem.message)
+        return parsed
 
 
 def _column_stem(header: str) -> str:
@@ -1146,6 +1199,13 @@ def read_upload(importer: Importer, content: bytes, filename: str) -> dict:
     """Parse an upload once, at upload: what is kept with its batch (``ImportBatch.parsed``,
     see ``parsed_bytes``). The preview and the apply work from this, never from the file."""
     try:
+        if importer.part_sheets and filename.lower().endswith(".xlsx"):
+            check_upload(filename, len(content))
+            main, parts = _read_xlsx_sheets(content, importer.sheet_name, importer.part_sheets)
+            return {
+                "table": main.as_data(),
+                "parts": {name: table.as_data() for name, table in parts.items()},
+            }
         return {"table": read_table(content, filename, importer.sheet_name).as_data()}
     except ImportFileError as error:
         return {"error": str(error)}
@@ -1178,6 +1238,7 @@ def prepare(
     sheet = find_header(importer, table, result)
     if sheet is None:
         return result
+    sheet.parts = {name: RawTable.from_data(data) for name, data in parsed.get("parts", {}).items()}
     if not sheet.rows:
         result.notice(_("見出し行の下にデータの行がありません。"))
     importer.build(sheet, result)

@@ -1,9 +1,9 @@
 """The first two sheets of the meeting workbook: 会議結果報告書 and 重要計画付議(報告)書.
 
 Each sheet is laid out like the paper form (A4 portrait, fitted to the page width, bordered
-rows, merged cells) so that it prints as the city files it. Dates are written as era text
-(令和4年11月1日) where the form prints them; every user text goes through ``form_cell`` (and so
-``write_cell``), which stores it as text, never as a formula.
+rows, merged cells) so that it prints as the city files it. Dates are date cells printed in
+the era (令和4年11月1日, ``form_date``), row numbers are numbers; every user text goes through
+``form_cell`` (and so ``write_cell``), which stores it as text, never as a formula.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from core.organisation import organisation
 from core.spreadsheets import (
     FORM_FONT,
     MEDIUM,
+    PLAIN_INTEGER_FORMAT,
     form_cell,
+    form_date,
     set_widths,
     setup_page,
     write_cell,
@@ -43,11 +45,17 @@ NO_MEETING = gettext_noop("該当する会議はありません。")
 NO_AGENDA_PAPER = gettext_noop("この会議の重要計画付議(報告)書は登録されていません。")
 
 
-def heading(ws, row: int, number: str, label: str, *, last_row: int | None = None) -> None:
-    """The number and label cells of a numbered row (merged down to ``last_row``)."""
+def heading(ws, row: int, number: int, label: str, *, last_row: int | None = None) -> None:
+    """The number (a number cell) and label cells of a numbered row (merged to ``last_row``)."""
     last_row = last_row or row
 
-    form_cell(ws, column_range("A", row, last_row), number, horizontal="center")
+    form_cell(
+        ws,
+        column_range("A", row, last_row),
+        number,
+        horizontal="center",
+        number_format=PLAIN_INTEGER_FORMAT,
+    )
     label_cell = form_cell(ws, column_range("B", row, last_row), label)
     # 均等割り付け: short labels are spread over the cell as on the paper (場　所, 件　名).
     label_cell.alignment = Alignment(
@@ -67,6 +75,18 @@ def answer(ws, row: int, value: str, *, vertical: str = "center", minimum: float
     """The answer of a numbered row, columns C–H merged, its height fitted to the text."""
     indented(form_cell(ws, f"C{row}:{LAST_COLUMN}{row}", value, vertical=vertical))
     ws.row_dimensions[row].height = row_height(value, ANSWER_WIDTH - 2, minimum=minimum)
+
+
+def answer_date(ws, row: int, day) -> None:
+    """A numbered row's date (会議日時): a date cell printed in the era."""
+    indented(form_date(ws, f"C{row}:{LAST_COLUMN}{row}", day))
+    ws.row_dimensions[row].height = 24
+
+
+def date_line(ws, row: int, day, *, first: str = "F") -> None:
+    """The form's date above the table (令和4年11月24日), right-aligned: a date cell."""
+    form_date(ws, f"{first}{row}:{LAST_COLUMN}{row}", day, horizontal="right", border=False)
+    ws.row_dimensions[row].height = 20
 
 
 def title(ws, row: int, text: str) -> None:
@@ -149,20 +169,20 @@ class MeetingReportSheet(MeetingFormSheet):
     def write_form(self, ws, meeting: Meeting) -> None:
         start(ws)
         title(ws, 1, _("会議結果報告書"))
-        line(ws, 3, wareki(meeting.reported_on), first="F", horizontal="right")
+        date_line(ws, 3, meeting.reported_on)
 
         top = 5
-        heading(ws, 5, "1", _("会議日時"))
-        answer(ws, 5, wareki(meeting.held_on))
-        heading(ws, 6, "2", _("場所"))
+        heading(ws, 5, 1, _("会議日時"))
+        answer_date(ws, 5, meeting.held_on)
+        heading(ws, 6, 2, _("場所"))
         answer(ws, 6, meeting.place)
-        heading(ws, 7, "3", _("件名"))
+        heading(ws, 7, 3, _("件名"))
         answer(ws, 7, meeting.subject)
-        heading(ws, 8, "4", _("出席者"))
+        heading(ws, 8, 4, _("出席者"))
         answer(ws, 8, meeting.attendees)
 
         # 5 会議結果: the five boxes in printed order, three on the first line, two below.
-        heading(ws, 9, "5", _("会議結果"), last_row=10)
+        heading(ws, 9, 5, _("会議結果"), last_row=10)
         slots = ("C9:D9", "E9:F9", "G9:H9", "C10:D10", "E10:F10")
         for slot, (label, chosen) in zip(slots, meeting.result_boxes(), strict=True):
             box = "☑" if chosen else "☐"
@@ -174,7 +194,7 @@ class MeetingReportSheet(MeetingFormSheet):
         points = list(meeting.points.all())
         first_point = 11
         last_point = first_point + max(len(points), 1) - 1
-        heading(ws, first_point, "6", _("会議内容"), last_row=last_point)
+        heading(ws, first_point, 6, _("会議内容"), last_row=last_point)
         for row, point in enumerate(points, start=first_point):
             text = f"●{point.text}"
             if point.reply:
@@ -215,16 +235,16 @@ class AgendaPaperSheet(MeetingFormSheet):
         start(ws)
         form_cell(ws, "A1:D1", organisation().agenda_form_number, border=False)
         title(ws, 3, _("重要計画付議(報告)書"))
-        line(ws, 5, wareki(paper.submitted_on), first="F", horizontal="right")
+        date_line(ws, 5, paper.submitted_on)
         department = _("部課名(%(department)s)") % {"department": paper.department}
         line(ws, 6, department, first="C", horizontal="right")
 
         rows = (
-            ("1", _("件名"), paper.subject, "center", 30),
-            ("2", _("計画の概要"), paper.plan_summary, "top", 160),
-            ("3", _("関係法令等"), paper.related_laws, "top", 60),
-            ("4", _("関係課"), paper.related_sections, "top", 60),
-            ("5", _("その他"), paper.other, "top", 60),
+            (1, _("件名"), paper.subject, "center", 30),
+            (2, _("計画の概要"), paper.plan_summary, "top", 160),
+            (3, _("関係法令等"), paper.related_laws, "top", 60),
+            (4, _("関係課"), paper.related_sections, "top", 60),
+            (5, _("その他"), paper.other, "top", 60),
         )
         top = 8
         for row, (number, label, value, vertical, minimum) in enumerate(rows, start=top):
@@ -287,7 +307,7 @@ class FollowUpSheet(MeetingFormSheet):
             if item.last_note is not None:
                 note = f"{wareki(item.last_note.noted_on)}：{item.last_note.text}"
             values = [
-                wareki(item.held_on),
+                item.held_on,
                 item.kind_label,
                 item.content,
                 item.owner,
@@ -295,10 +315,12 @@ class FollowUpSheet(MeetingFormSheet):
                 item.state_label,
                 note,
             ]
-            for column, value in enumerate(values, start=1):
+            form_date(ws, f"A{row}", item.held_on, vertical="top")
+            for column, value in enumerate(values[1:], start=2):
                 form_cell(ws, f"{get_column_letter(column)}{row}", value, vertical="top")
+            texts = [wareki(item.held_on), *values[1:]]
             ws.row_dimensions[row].height = max(
-                row_height(str(v), w - 1) for v, w in zip(values, FOLLOW_UP_WIDTHS, strict=True)
+                row_height(str(v), w - 1) for v, w in zip(texts, FOLLOW_UP_WIDTHS, strict=True)
             )
             row += 1
         if not found:

@@ -24,11 +24,18 @@ class ProjectsConfig(ProgrammeAppConfig):
 
         from .changes import ScheduleChanges
         from .panels import SchedulePanel
-        from .sheets import ScheduleDataSheet, ScheduleFormSheet
+        from .sheets import (
+            ScheduleConcernsDataSheet,
+            ScheduleDataSheet,
+            ScheduleFormSheet,
+            SchedulePlansDataSheet,
+        )
 
         navigation.register(NavItem("schedule", _("全体のスケジュール"), "projects:schedule", 10))
         navigation.register(NavItem("initiatives", _("その他の取組"), "projects:initiatives", 20))
         register_panel(SchedulePanel)
         register_sheet(ScheduleFormSheet)
         register_sheet(ScheduleDataSheet)
+        register_sheet(SchedulePlansDataSheet)
+        register_sheet(ScheduleConcernsDataSheet)
         register_change_source(ScheduleChanges)

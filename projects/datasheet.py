@@ -1,24 +1,28 @@
-"""全体のスケジュール(データ): the schedule as a machine-readable table.
+"""全体のスケジュール(データ): the schedule as machine-readable tables.
 
 Follows the Ministry of Internal Affairs' rules for machine-readable tables: one header row,
-one value per cell, numbers as numbers, no merged cells, dates with the Western year. The same
-columns serve the page's CSV/.xlsx export, the workbook's data sheet and the Excel import
-(``projects/imports.py``), so a downloaded sheet can be edited and uploaded again.
+one value per cell, numbers as numbers, no merged cells, dates and years with the Western
+year. The items are one table (one row per item, its budget lines as 予算額1・予算額2…); the
+plans and the concerns, several lines per item, are long tables of their own on their own
+sheets, one line per row (項目ID, 年度, 行番号, text), never lines joined in one cell. The same
+tables serve the page's .xlsx export, the workbook's data sheets and the Excel import
+(``projects/imports.py``), so a downloaded workbook can be edited and uploaded again; the CSV
+export is the items' table alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from operator import itemgetter
 
 from django.db.models import Count, Max, QuerySet
 
-from core.japanese import fiscal_year_label
-from core.spreadsheets import data_sheet
+from core.japanese import fiscal_year_heading
+from core.spreadsheets import PLAIN_INTEGER_FORMAT, Formatted, data_sheet
 
-from .models import BudgetLine, Concern, FiscalYearPlan, ProgrammeYear, ScheduleItem
+from .models import BudgetLine, Concern, FiscalYearPlan, ScheduleItem
 from .selectors import ItemSnapshot, ScheduleSnapshot
 
 ID = "項目ID"
@@ -27,9 +31,15 @@ NAME = "項目"
 STATUS = "状況"
 BUDGET_TOTAL = "予算額計（千円）"
 INCLUDED_IN = "予算を含む項目"
-CONCERNS = "懸案など"
+CONCERNS = "懸案など"  # the old wide column (still read by the import), and the long table's
 AS_OF = "基準日"
+FISCAL_YEAR = "年度"
+FISCAL_YEAR_LABEL = "年度の表記"
+LINE = "行番号"
+PLAN = "計画"
+CONCERN = "懸案"
 MIN_BUDGET_COLUMNS = 2
+YEAR_FORMAT = '0"年度"'  # 2022 shown as 2022年度, stored as the number 2022
 
 
 def budget_column(n: int) -> str:
@@ -37,33 +47,31 @@ def budget_column(n: int) -> str:
 
 
 def plan_column(start_year: int) -> str:
-    return f"{fiscal_year_label(start_year)}の計画"
+    """The old wide layout's plan column (read by the import): 2022年度（令和4年度）の計画."""
+    return f"{fiscal_year_heading(start_year)}の計画"
 
 
 def budget_column_count(items: list[ItemSnapshot]) -> int:
     return max([MIN_BUDGET_COLUMNS, *(len(item.budget_lines) for item in items)])
 
 
-def columns(years: list[int], width: int) -> list[str]:
+def columns(width: int) -> list[str]:
     budgets = [budget_column(n) for n in range(1, width + 1)]
-    plans = [plan_column(year) for year in years]
-    return [
-        ID,
-        CATEGORY,
-        NAME,
-        STATUS,
-        BUDGET_TOTAL,
-        *budgets,
-        INCLUDED_IN,
-        *plans,
-        CONCERNS,
-        AS_OF,
-    ]
+    return [ID, CATEGORY, NAME, STATUS, BUDGET_TOTAL, *budgets, INCLUDED_IN, AS_OF]
+
+
+PLAN_HEADER = [ID, NAME, FISCAL_YEAR, FISCAL_YEAR_LABEL, LINE, PLAN]
+CONCERN_HEADER = [ID, NAME, LINE, CONCERN]
 
 
 def header(snapshot: ScheduleSnapshot, items: list[ItemSnapshot] | None = None) -> list[str]:
     items = snapshot.items if items is None else items
-    return columns(snapshot.years, budget_column_count(items))
+    return columns(budget_column_count(items))
+
+
+def identifier(value: int) -> Formatted:
+    """An ID or a line number: a number, without the thousands separator of amounts."""
+    return Formatted(value, PLAIN_INTEGER_FORMAT)
 
 
 def row(
@@ -74,15 +82,12 @@ def row(
     status: str,
     budget_lines: list[int],
     included_in: str | None,
-    plans: dict[int, list[str]],
-    concerns: list[str],
-    years: list[int],
     width: int,
     day: dt.date,
 ) -> list:
-    """One item's row; multi-line plans and concerns are one text value each (one per line)."""
+    """One item's row: one value per cell (its plans and concerns are in their own tables)."""
     return [
-        id,
+        identifier(id),
         category,
         name,
         status,
@@ -90,10 +95,26 @@ def row(
         *budget_lines,
         *[None] * (width - len(budget_lines)),
         included_in,
-        *["\n".join(plans.get(year, [])) or None for year in years],
-        "\n".join(concerns) or None,
         day,
     ]
+
+
+def plan_rows(id: int, name: str, year: int, lines: Iterable[str]) -> Iterator[list]:
+    """One row per line of an item's plan for a fiscal year."""
+    for number, text in enumerate(lines, start=1):
+        yield [
+            identifier(id),
+            name,
+            Formatted(year, YEAR_FORMAT),
+            fiscal_year_heading(year),
+            identifier(number),
+            text,
+        ]
+
+
+def concern_rows(id: int, name: str, lines: Iterable[str]) -> Iterator[list]:
+    for number, text in enumerate(lines, start=1):
+        yield [identifier(id), name, identifier(number), text]
 
 
 def rows(snapshot: ScheduleSnapshot, items: list[ItemSnapshot] | None = None) -> list[list]:
@@ -108,9 +129,6 @@ def rows(snapshot: ScheduleSnapshot, items: list[ItemSnapshot] | None = None) ->
             status=item.status,
             budget_lines=item.budget_lines,
             included_in=item.included_in,
-            plans=item.plans,
-            concerns=item.concerns,
-            years=snapshot.years,
             width=width,
             day=snapshot.as_of.day,
         )
@@ -118,12 +136,41 @@ def rows(snapshot: ScheduleSnapshot, items: list[ItemSnapshot] | None = None) ->
     ]
 
 
+def snapshot_plan_rows(snapshot: ScheduleSnapshot) -> list[list]:
+    return [
+        line
+        for item in snapshot.items
+        for year in snapshot.years
+        for line in plan_rows(item.id, item.name, year, item.plans.get(year, []))
+    ]
+
+
+def snapshot_concern_rows(snapshot: ScheduleSnapshot) -> list[list]:
+    return [
+        line for item in snapshot.items for line in concern_rows(item.id, item.name, item.concerns)
+    ]
+
+
 SHEET_TITLE = "全体のスケジュール(データ)"
-WIDTHS = {ID: 8, CATEGORY: 18, NAME: 30, STATUS: 12, INCLUDED_IN: 18, CONCERNS: 34, AS_OF: 12}
+PLANS_TITLE = "全体のスケジュール_計画(データ)"
+CONCERNS_TITLE = "全体のスケジュール_懸案(データ)"
+WIDTHS = {
+    ID: 8,
+    CATEGORY: 18,
+    NAME: 30,
+    STATUS: 12,
+    INCLUDED_IN: 18,
+    AS_OF: 12,
+    FISCAL_YEAR: 10,
+    FISCAL_YEAR_LABEL: 22,
+    LINE: 8,
+    PLAN: 50,
+    CONCERN: 50,
+}
 
 
 def widths(header: list[str]) -> list[int]:
-    return [WIDTHS.get(c, 30 if "計画" in c else 14) for c in header]
+    return [WIDTHS.get(c, 14) for c in header]
 
 
 def write(ws, snapshot: ScheduleSnapshot, items: list[ItemSnapshot] | None = None) -> None:
@@ -132,7 +179,7 @@ def write(ws, snapshot: ScheduleSnapshot, items: list[ItemSnapshot] | None = Non
 
 
 def write_table(ws, header: list[str], body) -> None:
-    """The data sheet's header and rows (any iterable) into a normal or write-only sheet."""
+    """A data sheet's header and rows (any iterable) into a normal or write-only sheet."""
     data_sheet(ws, header, body, widths(header))
 
 
@@ -146,13 +193,12 @@ PART_ORDER = ("item__category__order", "item__order", "item_id")  # parts in the
 def export(items: QuerySet[ScheduleItem], day: dt.date) -> tuple[list[str], Iterator[list]]:
     """The header and the rows of the items ``items`` selects (the page's filter), live.
 
-    The same rows as ``rows`` of today's snapshot, filtered in the database. Two queries now
-    (the years and the widest budget), then one each for the items, their budget lines, plans
-    and concerns, read ``CHUNK_SIZE`` rows at a time as the rows are consumed: six queries
-    for 13 items and for 13,000, and memory that does not grow with them.
+    The same rows as ``rows`` of today's snapshot, filtered in the database. One query now
+    (the widest budget), then one each for the items and their budget lines, read
+    ``CHUNK_SIZE`` rows at a time as the rows are consumed: the same queries for 13 items and
+    for 13,000, and memory that does not grow with them.
     """
     shown = items.values("pk")
-    years = list(ProgrammeYear.objects.order_by("start_year").values_list("start_year", flat=True))
     widest = (
         BudgetLine.objects.filter(item__in=shown)
         .values("item")
@@ -160,7 +206,37 @@ def export(items: QuerySet[ScheduleItem], day: dt.date) -> tuple[list[str], Iter
         .aggregate(widest=Max("lines"))["widest"]
     )
     width = max(MIN_BUDGET_COLUMNS, widest or 0)
-    return columns(years, width), _export_rows(shown, years, width, day)
+    return columns(width), _export_rows(shown, width, day)
+
+
+def export_plans(items: QuerySet[ScheduleItem]) -> Iterator[list]:
+    """The plans' long table of the items ``items`` selects, one row per line, streamed."""
+    plans = (
+        FiscalYearPlan.objects.filter(item__in=items.values("pk"))
+        .order_by(*PART_ORDER, "year__start_year")
+        .values_list("item_id", "item__name", "year__start_year", "content")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    try:
+        for pk, name, year, content in plans:
+            yield from plan_rows(pk, name, year, plan_lines(content))
+    finally:
+        plans.close()
+
+
+def export_concerns(items: QuerySet[ScheduleItem]) -> Iterator[list]:
+    """The concerns' long table of the items ``items`` selects, one row per concern, streamed."""
+    concerns = (
+        Concern.objects.filter(item__in=items.values("pk"))
+        .order_by(*PART_ORDER, "order", "id")
+        .values_list("item_id", "item__name", "text")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    try:
+        for pk, group in itertools.groupby(concerns, key=itemgetter(0, 1)):
+            yield from concern_rows(pk[0], pk[1], (text for _id, _name, text in group))
+    finally:
+        concerns.close()
 
 
 class ScheduleChanged(Exception):
@@ -212,47 +288,34 @@ def plan_lines(content: str) -> list[str]:
     return [line.strip() for line in content.splitlines() if line.strip()]
 
 
-def _export_rows(shown: QuerySet, years: list[int], width: int, day: dt.date) -> Iterator[list]:
+def _export_rows(shown: QuerySet, width: int, day: dt.date) -> Iterator[list]:
     items = (
         ScheduleItem.objects.filter(pk__in=shown)
         .order_by(*ITEM_ORDER)
         .values_list(*ITEM_ORDER, "category__name", "name", "status__name", "included_in__name")
         .iterator(chunk_size=CHUNK_SIZE)
     )
-    parts = []
+    lines = None
     try:
         for category_order, order, pk, category, name, status, included_in in items:
-            if not parts:  # the parts' queries start with the first item
-                parts = [
-                    Parts.of_items(
-                        BudgetLine.objects.filter(item__in=shown), ("order", "id"), "amount"
-                    ),
-                    Parts.of_items(
-                        FiscalYearPlan.objects.filter(item__in=shown),
-                        ("year__start_year",),
-                        "year__start_year",
-                        "content",
-                    ),
-                    Parts.of_items(Concern.objects.filter(item__in=shown), ("order", "id"), "text"),
-                ]
-            key = (category_order, order, pk)
-            lines, plans, concerns = (part.of(key) for part in parts)
-            if len(lines) > width:  # a budget line was added since the header was made
+            if lines is None:  # the budget lines' query starts with the first item
+                lines = Parts.of_items(
+                    BudgetLine.objects.filter(item__in=shown), ("order", "id"), "amount"
+                )
+            amounts = lines.of((category_order, order, pk))
+            if len(amounts) > width:  # a budget line was added since the header was made
                 raise ScheduleChanged(name)
             yield row(
                 id=pk,
                 category=category,
                 name=name,
                 status=status,
-                budget_lines=[amount for (amount,) in lines],
+                budget_lines=[amount for (amount,) in amounts],
                 included_in=included_in,
-                plans={year: plan_lines(content) for year, content in plans},
-                concerns=[text for (text,) in concerns],
-                years=years,
                 width=width,
                 day=day,
             )
     finally:
         items.close()
-        for part in parts:
-            part.close()
+        if lines is not None:
+            lines.close()

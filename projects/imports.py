@@ -1,9 +1,12 @@
-"""Importing the schedule's data sheet (``datasheet.py``) after staff edited it in Excel.
+"""Importing the schedule's data sheets (``datasheet.py``) after staff edited them in Excel.
 
 One row per item, keyed by 項目ID (blank for a new item). Items missing from the file are
-removed. Budget lines are matched by position (line k keeps its 内訳 when its amount changes),
-plans by fiscal year (one line per bullet), concerns as a list in the cell's order. The order
-of the rows within a category sets the items' order there.
+removed only when the user asks. Budget lines are matched by position (line k keeps its 内訳
+when its amount changes). Plans and concerns come from the workbook's long tables (one line a
+row: 項目ID or, for a new item, its name; 年度; 行番号; text), as the export writes them; a
+file without those sheets leaves them as they are (an older file's wide columns, one bullet
+per line in a cell, are still read). The order of the rows within a category sets the items'
+order there.
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ from dataimport.imports import (
     ADDED,
     CHANGED,
     INVALID,
+    CellError,
     Column,
     Importer,
     ParsedTable,
+    PartTable,
     Result,
     Row,
     Writer,
@@ -38,7 +43,21 @@ from dataimport.imports import (
 )
 
 from . import datasheet
-from .datasheet import AS_OF, BUDGET_TOTAL, CATEGORY, CONCERNS, ID, INCLUDED_IN, NAME, STATUS
+from .datasheet import (
+    AS_OF,
+    BUDGET_TOTAL,
+    CATEGORY,
+    CONCERN,
+    CONCERNS,
+    FISCAL_YEAR,
+    FISCAL_YEAR_LABEL,
+    ID,
+    INCLUDED_IN,
+    LINE,
+    NAME,
+    PLAN,
+    STATUS,
+)
 from .models import (
     BudgetLine,
     Category,
@@ -57,15 +76,53 @@ NAME_MAX = ScheduleItem._meta.get_field("name").max_length
 CONCERN_MAX = Concern._meta.get_field("text").max_length
 
 
-def plan_year(header: str) -> int | None:
-    """The fiscal year of a plan column: 令和5年度の計画 → 2023 (also 令和元年度, 2023年度)."""
-    text = normalise_label(header)
-    match = re.fullmatch(r"(令和|平成|昭和)(元|\d+)年度(?:\((\d{4})年度\))?の計画", text)
+def parse_fiscal_year(text: str) -> int | None:
+    """A fiscal year as the sheets write it: 2022, 2022年度, 2022年度（令和4年度）, 令和4年度,
+    令和元年度, 令和4年度（2022年度）; ``None`` if it is none of these."""
+    text = normalise_label(text)
+    match = re.fullmatch(r"(\d{4})(?:年度)?(?:\((?:令和|平成|昭和)(?:元|\d+)年度\))?", text)
+    if match:
+        return int(match[1])
+    match = re.fullmatch(r"(令和|平成|昭和)(元|\d+)年度(?:\((\d{4})年度\))?", text)
     if match:
         era = next(era for era in ERAS if era.name == match[1])
         return era.year_one + (1 if match[2] == "元" else int(match[2])) - 1
-    match = re.fullmatch(r"(\d{4})年度の計画", text)
-    return int(match[1]) if match else None
+    return None
+
+
+def plan_year(header: str) -> int | None:
+    """The fiscal year of a plan column: 2023年度（令和5年度）の計画 → 2023 (also 令和5年度の計画)."""
+    text = normalise_label(header)
+    if not text.endswith("の計画"):
+        return None
+    return parse_fiscal_year(text.removesuffix("の計画"))
+
+
+def fiscal_year(value: str) -> int:
+    year = parse_fiscal_year(value)
+    if year is None:
+        raise CellError(
+            _("年度は「2022」「2022年度」「令和4年度」のように入力してください（「%(value)s」）。")
+            % {"value": value}
+        )
+    return year
+
+
+def line_text(value: str) -> str:
+    """One line of a plan or of the concerns: one row of the long table."""
+    return value
+
+
+@dataclass(frozen=True)
+class PartLine:
+    """A row of a long table (plans, concerns): whose item, which year, which line."""
+
+    sheet_row: int
+    item_id: int | None
+    name: str
+    year: int | None
+    line: int
+    text: str
 
 
 @dataclass(eq=False)
@@ -98,6 +155,7 @@ class ScheduleImporter(Importer):
     key = "projects.schedule"
     title = gettext_lazy("全体のスケジュール")
     sheet_name = datasheet.SHEET_TITLE
+    part_sheets = (datasheet.PLANS_TITLE, datasheet.CONCERNS_TITLE)
     label_column = NAME
     total_row_note = gettext_lazy("合計は予算額から計算されます")
     models = (ScheduleItem, BudgetLine, FiscalYearPlan, Concern)
@@ -111,7 +169,10 @@ class ScheduleImporter(Importer):
         ),
         gettext_lazy("予算額計は予算額1・予算額2…から計算します。基準日の列は読み飛ばします。"),
         gettext_lazy(
-            "年度の計画と懸案などは、1行に1項目を書きます。区分の中の行の順が表示順になります。"
+            "計画と懸案は、シート「全体のスケジュール_計画(データ)」「全体のスケジュール_懸案(データ)」に"
+            "1行に1つずつ（項目ID・年度・行番号とともに）書きます。新しい項目の行は項目IDを空欄にし、"
+            "項目名を書きます。これらのシートがないファイル（CSVなど）では計画と懸案を変更しません。"
+            "区分の中の行の順が表示順になります。"
         ),
     )
 
@@ -182,7 +243,7 @@ class ScheduleImporter(Importer):
             Column(datasheet.budget_column(1), integer, required=True, min_value=0),
             Column(BUDGET_TOTAL, integer),
             Column(INCLUDED_IN, one_line=True, required=True),
-            Column(CONCERNS, text_lines, required=True, max_length=CONCERN_MAX),
+            Column(CONCERNS, text_lines, max_length=CONCERN_MAX),
             Column(AS_OF, imported=False),
         ]
 
@@ -221,7 +282,29 @@ class ScheduleImporter(Importer):
             for year in self.years
             if sheet.has(datasheet.plan_column(year))
         }
-        self._check_columns(sheet, result, plan_columns)
+        plan_lines = self._read_part(sheet, datasheet.PLANS_TITLE, result)
+        concern_lines = self._read_part(sheet, datasheet.CONCERNS_TITLE, result)
+        self._check_columns(sheet, result, plan_columns, plan_lines is not None)
+        if plan_lines is not None and plan_columns:
+            result.error(
+                sheet.header_row,
+                next(iter(plan_columns.values())),
+                _(
+                    "計画がこの列とシート「%(sheet)s」の両方にあります。"
+                    "どちらか一方にしてください（ダウンロードしたファイルはシートに書いています）。"
+                )
+                % {"sheet": datasheet.PLANS_TITLE},
+            )
+        if concern_lines is not None and sheet.has(CONCERNS):
+            result.error(
+                sheet.header_row,
+                CONCERNS,
+                _(
+                    "懸案がこの列とシート「%(sheet)s」の両方にあります。"
+                    "どちらか一方にしてください（ダウンロードしたファイルはシートに書いています）。"
+                )
+                % {"sheet": datasheet.CONCERNS_TITLE},
+            )
         items = {
             item.pk: item
             for item in ScheduleItem.objects.select_related(
@@ -234,6 +317,14 @@ class ScheduleImporter(Importer):
             entry = self._read_row(row, result, items, seen_ids, budget_columns, plan_columns)
             if entry is not None:
                 entries.append(entry)
+        if plan_lines is not None:
+            plan_columns = {year: datasheet.plan_column(year) for year in self.years}
+            self._assign_plans(entries, plan_lines, seen_ids, result)
+        if concern_lines is not None:
+            self._assign_concerns(entries, concern_lines, seen_ids, result)
+        elif not sheet.has(CONCERNS):  # no concerns in the file: they stay as they are
+            for entry in entries:
+                entry.concerns = [c.text for c in entry.item.concerns.all()] if entry.item else []
 
         self._notice_new_lists(result)
         kept = {entry.item.pk for entry in entries if entry.item is not None}
@@ -256,7 +347,150 @@ class ScheduleImporter(Importer):
             result.not_in_file(item.name, _removed_fields(item))
         result.plan = plan
 
-    def _check_columns(self, sheet: ParsedTable, result: Result, plan_columns: dict) -> None:
+    # --- The long tables: plans and concerns, one line a row ---------------------------------
+
+    @staticmethod
+    def _part_columns(title: str) -> list[Column]:
+        columns = [
+            Column(ID, integer, required=True, min_value=1),
+            Column(NAME, required=True, one_line=True, max_length=NAME_MAX),
+        ]
+        if title == datasheet.PLANS_TITLE:
+            columns += [
+                Column(FISCAL_YEAR, fiscal_year, required=True, blank=False),
+                Column(FISCAL_YEAR_LABEL, imported=False),
+                Column(LINE, integer, required=True, blank=False, min_value=1),
+                Column(PLAN, line_text, required=True, blank=False, one_line=True),
+            ]
+        else:
+            columns += [
+                Column(LINE, integer, required=True, blank=False, min_value=1),
+                Column(
+                    CONCERN,
+                    line_text,
+                    required=True,
+                    blank=False,
+                    one_line=True,
+                    max_length=CONCERN_MAX,
+                ),
+            ]
+        return columns
+
+    def _read_part(self, sheet: ParsedTable, title: str, result: Result) -> list[PartLine] | None:
+        """The rows of a long table the workbook has (None: the file has no such sheet)."""
+        table = sheet.parts.get(title)
+        if table is None:
+            return None
+        parsed = PartTable(title, self._part_columns(title)).parse(table, result)
+        if parsed is None:
+            return []
+        text_column = PLAN if title == datasheet.PLANS_TITLE else CONCERN
+        lines = []
+        for row in parsed.rows:
+            if row.has_errors:
+                continue
+            if row.get(ID) is None and not row.get(NAME):
+                result.error(
+                    row.number,
+                    ID,
+                    _("シート「%(sheet)s」の行：項目IDか項目名を入力してください。")
+                    % {"sheet": title},
+                )
+                continue
+            lines.append(
+                PartLine(
+                    sheet_row=row.number,
+                    item_id=row.get(ID),
+                    name=row.get(NAME) or "",
+                    year=row.get(FISCAL_YEAR),
+                    line=row.get(LINE),
+                    text=row.get(text_column),
+                )
+            )
+        return lines
+
+    def _owners(self, entries, lines, seen_ids, title, result) -> dict[int, list[PartLine]]:
+        """Each line's entry (by 項目ID, or by name for a new item): {id(entry): lines}."""
+        by_id = {entry.item.pk: entry for entry in entries if entry.item is not None}
+        by_name = {entry.name: entry for entry in entries}
+        owned: dict[int, list[PartLine]] = defaultdict(list)
+        for line in lines:
+            if line.item_id is not None:
+                entry = by_id.get(line.item_id)
+                failed = line.item_id in seen_ids
+            else:
+                entry = by_name.get(line.name)
+                failed = line.name in self.failed_names
+            if entry is not None:
+                owned[id(entry)].append(line)
+            elif not failed:  # a row of the items' table with errors: already reported
+                what = (
+                    _("項目ID「%(id)s」") % {"id": line.item_id}
+                    if line.item_id is not None
+                    else _("項目「%(name)s」") % {"name": line.name}
+                )
+                result.error(
+                    line.sheet_row,
+                    ID if line.item_id is not None else NAME,
+                    _(
+                        "シート「%(sheet)s」の%(what)sは、シート「%(items)s」にありません。"
+                        "新しい項目なら項目IDを空欄にして、項目名を同じにしてください。"
+                    )
+                    % {"sheet": title, "what": what, "items": datasheet.SHEET_TITLE},
+                )
+        return owned
+
+    @staticmethod
+    def _ordered_texts(lines: list[PartLine], title: str, result: Result) -> list[str]:
+        """The texts in the order of their line numbers; a number given twice is an error."""
+        seen: dict[int, int] = {}
+        for line in lines:
+            if line.line in seen:
+                result.error(
+                    line.sheet_row,
+                    LINE,
+                    _("シート「%(sheet)s」の行番号%(line)sが%(row)s行目と重複しています。")
+                    % {"sheet": title, "line": line.line, "row": seen[line.line]},
+                )
+            seen.setdefault(line.line, line.sheet_row)
+        return [line.text for line in sorted(lines, key=lambda line: line.line)]
+
+    def _assign_plans(self, entries, lines, seen_ids, result) -> None:
+        title = datasheet.PLANS_TITLE
+        registered = "、".join(fiscal_year_label(y) for y in self.years) or _("なし")
+        known = []
+        for line in lines:
+            if line.year in self.years:
+                known.append(line)
+                continue
+            result.error(
+                line.sheet_row,
+                FISCAL_YEAR,
+                _(
+                    "シート「%(sheet)s」の%(year)sは計画年度に登録されていません"
+                    "（登録済み：%(registered)s）。先に計画年度を登録してください。"
+                )
+                % {"sheet": title, "year": fiscal_year_label(line.year), "registered": registered},
+            )
+        owned = self._owners(entries, known, seen_ids, title, result)
+        for entry in entries:
+            by_year: dict[int, list[PartLine]] = defaultdict(list)
+            for line in owned.get(id(entry), []):
+                by_year[line.year].append(line)
+            entry.plans = {
+                year: self._ordered_texts(by_year.get(year, []), title, result)
+                for year in self.years
+            }
+
+    def _assign_concerns(self, entries, lines, seen_ids, result) -> None:
+        title = datasheet.CONCERNS_TITLE
+        owned = self._owners(entries, lines, seen_ids, title, result)
+        for entry in entries:
+            entry.concerns = self._ordered_texts(owned.get(id(entry), []), title, result)
+
+    def _check_columns(
+        self, sheet: ParsedTable, result: Result, plan_columns: dict, plan_sheet: bool
+    ) -> None:
         if sheet.has(AS_OF):
             result.notice(
                 _("「%(column)s」の列はダウンロードした日を示す参考情報のため、取り込みません。")
@@ -275,8 +509,17 @@ class ScheduleImporter(Importer):
                     "先に計画年度を登録するか、この列を削除してください。"
                 ) % {"registered": registered}
             result.error(sheet.header_row, column, message)
+        if not plan_sheet and not plan_columns and not sheet.has(CONCERNS):
+            result.notice(
+                _(
+                    "計画と懸案のシート（「%(plans)s」「%(concerns)s」）がないため、"
+                    "計画と懸案は変更しません。変更するときは.xlsxで取り込んでください。"
+                )
+                % {"plans": datasheet.PLANS_TITLE, "concerns": datasheet.CONCERNS_TITLE}
+            )
+            return
         for year in self.years:
-            if year not in plan_columns:
+            if not plan_sheet and year not in plan_columns:
                 result.notice(
                     _("「%(column)s」の列がないため、%(year)sの計画は変更しません。")
                     % {"column": datasheet.plan_column(year), "year": fiscal_year_label(year)}

@@ -26,6 +26,11 @@ class SchedulePanel(Panel):
     def figures(self, as_of: AsOf):
         return [selectors.budget_total_figure(as_of)]
 
+    def sheet_figures(self, as_of: AsOf):
+        """The 計, and what the panel shows as a chart and a list: the items, the items per
+        status and the concerns, each counted as of the day (the same queries as the panel)."""
+        return [*self.figures(as_of), *selectors.count_figures(as_of, CONCERNS_SHOWN)]
+
     def get_context(self, as_of: AsOf) -> dict:
         counts = [c for c in selectors.status_counts(as_of) if c.count]
         return {

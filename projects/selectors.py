@@ -327,6 +327,53 @@ def budget_total_figure(as_of: AsOf, items: QuerySet[ScheduleItem] | None = None
     )
 
 
+def count_figures(as_of: AsOf, concerns_shown: int) -> list[Figure]:
+    """The schedule's counts as of a day, as figures: items, items per status, concerns.
+
+    ``concerns_shown`` is the panel's list length, so that the concerns' count is the one the
+    panel already read (one query for both)."""
+    counts = status_counts(as_of)
+    updated_on = as_of.remember(
+        "projects.updated_on", ITEMS_AND_LINES, lambda: _schedule_updated_on(as_of)
+    )
+
+    def count(key: str, label: str, value: int, definition: str) -> Figure:
+        return Figure(
+            key=f"schedule.{key}",
+            label=label,
+            value=value,
+            unit="項目" if key != "concerns" else "件",
+            definition=definition,
+            source=FigureSource.COUNTED,
+            period_end=as_of.day,
+            updated_on=updated_on,
+        )
+
+    return [
+        count(
+            "item_count",
+            str(_("項目数")),
+            sum(c.count for c in counts),
+            str(_("全体のスケジュールの項目の数（この日にあった項目）。")),
+        ),
+        *(
+            count(
+                f"status.{c.name}",
+                str(_("項目数（状況：%(status)s）")) % {"status": c.name},
+                c.count,
+                str(_("状況が「%(status)s」の項目の数。")) % {"status": c.name},
+            )
+            for c in counts
+        ),
+        count(
+            "concerns",
+            str(_("懸案の数")),
+            concerns_as_of(as_of, concerns_shown).total,
+            str(_("全体のスケジュールの各項目の「懸案など」の数の合計。")),
+        ),
+    ]
+
+
 # What the 計 and its freshness date are read from.
 ITEMS_AND_LINES = (ScheduleItem, BudgetLine)
 

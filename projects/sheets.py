@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from openpyxl.styles import PatternFill
 
-from core.formsheet import bullets, column_range, height_of_lines, line_count
+from core.formsheet import bullets, column_range, display_width, height_of_lines, line_count
 from core.japanese import fiscal_year_label, wareki
 from core.spreadsheets import form_cell, set_widths, setup_page
 from reports.changes import comparison
@@ -19,6 +19,15 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 
 
 PLAN_WIDTH = 30  # column width of the plan and concern columns
+CATEGORY_WIDTH = 12  # at least; wider when a category's name needs it
+BUDGET_WIDTH = 11
+CELL_MARGIN = 3  # a cell's inner margins and the font's slack, in width units
+
+
+def fitting_width(texts, minimum: float) -> float:
+    """A column width that prints each of ``texts`` on one line: never broken mid-word
+    (窓口フロントス／タッフ, オンライン窓／口を含む)."""
+    return max([minimum, *(display_width(str(t)) + CELL_MARGIN for t in texts)])
 
 
 def budget_cells(item: ItemSnapshot) -> list:
@@ -105,16 +114,22 @@ class ScheduleFormSheet(Sheet):
         for column in range(4, last_column + 1):
             form_cell(ws, ws.cell(row, column).coordinate, None)
         form_cell(ws, f"A{row}", None)
-        note = _(
-            "%(date)s時点。予算額の単位は千円。"
-            "計は各項目の予算額の合計（%(total)s千円）を集計したもの。"
-        ) % {"total": snapshot.budget_total.formatted, "date": context.as_of.label}
-        form_cell(ws, f"A{row + 1}:{end}{row + 1}", note, border=False, size=9, wrap=False)
+        # No footnote: the paper has none (the title says as of when; the data sheet gives the unit).
 
-        set_widths(ws, [12, 26, 11, 10, *([PLAN_WIDTH] * (len(years) + 1))])
+        category_width = fitting_width(groups, CATEGORY_WIDTH)
+        budget_width = fitting_width(
+            [
+                text
+                for item in snapshot.items
+                for text in budget_cells(item)
+                if isinstance(text, str)
+            ],
+            BUDGET_WIDTH,
+        )
+        set_widths(ws, [category_width, 26, budget_width, 10, *([PLAN_WIDTH] * (len(years) + 1))])
         setup_page(ws, landscape=True, title_rows="2:2")
         ws.freeze_panes = "C3"
-        ws.print_area = f"A1:{end}{row + 1}"
+        ws.print_area = f"A1:{end}{row}"
 
     @staticmethod
     def _write_item(ws, row: int, item: ItemSnapshot, years: list[int], end: str) -> int:
@@ -162,3 +177,33 @@ class ScheduleDataSheet(Sheet):
     def write(self, ws, context: WorkbookContext) -> None:
         datasheet.write(ws, schedule_snapshot(context.as_of))
         setup_page(ws, landscape=True, title_rows="1:1")
+
+
+class SchedulePlansDataSheet(Sheet):
+    """全体のスケジュール_計画(データ): each item's plan, one line per row (a long table)."""
+
+    key = "schedule_plans_data"
+    title = datasheet.PLANS_TITLE
+    order = 32
+    permission = "projects.view_scheduleitem"
+
+    def write(self, ws, context: WorkbookContext) -> None:
+        snapshot = schedule_snapshot(context.as_of)
+        datasheet.write_table(ws, datasheet.PLAN_HEADER, datasheet.snapshot_plan_rows(snapshot))
+        setup_page(ws, title_rows="1:1")
+
+
+class ScheduleConcernsDataSheet(Sheet):
+    """全体のスケジュール_懸案(データ): each item's concerns, one per row (a long table)."""
+
+    key = "schedule_concerns_data"
+    title = datasheet.CONCERNS_TITLE
+    order = 33
+    permission = "projects.view_scheduleitem"
+
+    def write(self, ws, context: WorkbookContext) -> None:
+        snapshot = schedule_snapshot(context.as_of)
+        datasheet.write_table(
+            ws, datasheet.CONCERN_HEADER, datasheet.snapshot_concern_rows(snapshot)
+        )
+        setup_page(ws, title_rows="1:1")

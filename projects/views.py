@@ -59,7 +59,8 @@ def schedule(request):
 
 
 def _export_schedule(items, export):
-    """The data sheet (the same columns the import reads) of the items shown, as of today.
+    """The data sheets (the tables the import reads) of the items shown, as of today: the
+    items (CSV: that table alone), and in the .xlsx their plans and concerns as long tables.
 
     Filtered in the database and written as the rows arrive: CSV streamed, .xlsx in
     write-only mode into a temporary file that is then served in blocks.
@@ -71,6 +72,17 @@ def _export_schedule(items, export):
         return csv_response(f"{filename}.csv", header, body)
     workbook = Workbook(write_only=True)
     datasheet.write_table(workbook.create_sheet(datasheet.SHEET_TITLE), header, body)
+    # The plans and the concerns, several lines per item, as long tables of their own.
+    datasheet.write_table(
+        workbook.create_sheet(datasheet.PLANS_TITLE),
+        datasheet.PLAN_HEADER,
+        datasheet.export_plans(items),
+    )
+    datasheet.write_table(
+        workbook.create_sheet(datasheet.CONCERNS_TITLE),
+        datasheet.CONCERN_HEADER,
+        datasheet.export_concerns(items),
+    )
     return xlsx_file_response(workbook, f"{filename}.xlsx")
 
 

@@ -37,6 +37,11 @@ class Panel:
         """The panel's headline figures (also listed in the workbook's 指標 sheet)."""
         return []
 
+    def sheet_figures(self, as_of: AsOf) -> list[Figure]:
+        """Every figure the panel shows, for the workbook's 指標 sheet: the headline figures,
+        and the counts a panel shows as a chart or a list (a panel overrides this)."""
+        return self.figures(as_of)
+
 
 panels: Registry[Panel] = Registry("dashboard panels")
 

@@ -1,6 +1,10 @@
 """The workbook's own sheets: every registered panel's figures with definition and source,
 and the changes since the previous meeting that the areas contribute."""
 
+import datetime as dt
+import re
+
+from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -8,12 +12,50 @@ from openpyxl.utils import get_column_letter
 from core.figures import Figure
 from core.formsheet import row_height
 from core.history import FieldChange
-from core.spreadsheets import data_sheet, form_cell, set_widths, setup_page
+from core.spreadsheets import (
+    PERCENT_FORMAT,
+    Formatted,
+    data_sheet,
+    form_cell,
+    set_widths,
+    setup_page,
+)
 from core.templatetags.japanese import wareki_datetime
 
 from .changes import Comparison, change_sources, comparison
 from .dashboard import panels
 from .workbook import Sheet, WorkbookContext
+
+
+def source_paper(panel, figure: Figure, day: dt.date) -> str:
+    """The papers a panel's figure came from (2022-11-01 会議資料（総合窓口）), or "".
+
+    Read from the data the panel's app loaded from the papers (``source_fixtures``): the first
+    papers dated on or after the figure's newest data (the data they printed), or, for a figure
+    that does not say how new its data is, the latest papers up to the day. Data changed after
+    every paper was loaded came from no paper: nothing is named.
+    """
+    config = apps.get_containing_app_config(type(panel).__module__)
+    papers = sorted(
+        (dt.date.fromisoformat(f.recorded_on), f.reason)
+        for f in getattr(config, "source_fixtures", ())
+        if "資料" in f.reason
+    )
+    papers = [(on, reason) for on, reason in papers if on <= day]
+    if figure.updated_on is not None:
+        later = [(on, reason) for on, reason in papers if on >= figure.updated_on]
+        return _paper_name(later[0][1]) if later else ""
+    return _paper_name(papers[-1][1]) if papers else ""
+
+
+def _paper_name(reason: str) -> str:
+    """2022.3.14 行政経営戦略会議資料 → 2022-03-14 行政経営戦略会議資料 (the Western date)."""
+
+    def iso(match: re.Match) -> str:
+        year, month, day = (int(part) for part in match.groups())
+        return dt.date(year, month, day).isoformat()
+
+    return re.sub(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})", iso, reason)
 
 
 class FiguresSheet(Sheet):
@@ -25,17 +67,20 @@ class FiguresSheet(Sheet):
         return any(panel.visible_to(user) for panel in panels)
 
     def write(self, ws, context: WorkbookContext) -> None:
-        figures = [
-            figure
-            for panel in panels
-            if context.user is None or panel.visible_to(context.user)
-            for figure in panel.figures(context.as_of)
-        ]
+        rows = []
+        for panel in panels:
+            if context.user is not None and not panel.visible_to(context.user):
+                continue
+            for figure in panel.sheet_figures(context.as_of):
+                row = list(figure.sheet_row(source_paper(panel, figure, context.as_of.day)))
+                if figure.is_rate and row[1] is not None:
+                    row[1] = Formatted(row[1], PERCENT_FORMAT)  # 0.669 shown as 66.9%
+                rows.append(row)
         data_sheet(
             ws,
             Figure.SHEET_HEADER,
-            [figure.sheet_row() for figure in figures],
-            widths=[24, 14, 8, 12, 12, 10, 10, 60, 24, 12],
+            rows,
+            widths=[30, 14, 8, 10, 12, 12, 10, 10, 60, 24, 36, 12],
         )
         setup_page(ws, landscape=True, title_rows="1:1")
 

@@ -6,6 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from core.spreadsheets import ERA_DATE_FORMAT
+
 from .factories import OCTOBER, count
 
 pytestmark = pytest.mark.django_db
@@ -45,14 +47,13 @@ def test_the_form_lists_the_rollout(viewer_client, source_data):
     ws = workbook(viewer_client)["電子決裁"]
     rows = [list(row) for row in ws.iter_rows(values_only=True)]
     header = rows.index(["部", "状況", "開始日", "開始予定日", "部をまたがる決裁", None])
-    assert rows[header + 1][:5] == [
-        "総務部",
-        "開始済み",
-        "令和4年10月1日",
-        "令和4年10月1日",
-        "対応",
-    ]
-    assert rows[header + 4][:5] == ["政策企画部", "開始予定", None, "令和5年1月1日", "未対応"]
+    october = dt.datetime(2022, 10, 1)
+    assert rows[header + 1][:5] == ["総務部", "開始済み", october, october, "対応"]
+    assert rows[header + 4][:5] == [
+        "政策企画部", "開始予定", None, dt.datetime(2023, 1, 1), "未対応",
+    ]  # fmt: skip
+    # The dates are date cells printed in the era (令和4年10月1日), not text.
+    assert ws.cell(header + 2, 3).number_format == ERA_DATE_FORMAT
 
 
 def test_the_form_and_data_sheet_carry_the_counted_rates(viewer_client, source_data):
@@ -112,9 +113,14 @@ def test_the_rollout_data_sheet(viewer_client, source_data):
 def test_the_figures_sheet_lists_the_published_rate_with_its_period(viewer_client, source_data):
     data = [list(r) for r in workbook(viewer_client)["指標(データ)"].iter_rows(values_only=True)]
     published = next(r for r in data if r[0] == "電子決裁率（全庁・公表値）")
-    assert published[1:5] == [0.669, "%", dt.datetime(2022, 10, 1), dt.datetime(2022, 10, 21)]
-    assert published[5:7] == [None, None]  # no counts invented
-    assert published[8] == "公表値（内訳のデータなし）"
+    assert published[1:6] == [
+        0.669, "%", "期間", dt.datetime(2022, 10, 1), dt.datetime(2022, 10, 21),
+    ]  # fmt: skip
+    assert published[6:8] == [None, None]  # no counts invented
+    assert published[9:11] == [
+        "公表値（内訳のデータなし）",
+        "2022-11-01 会議資料「電子決裁について」",
+    ]
 
 
 def test_a_formula_like_department_name_stays_text(viewer_client, source_data):

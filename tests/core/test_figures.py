@@ -47,11 +47,19 @@ def test_a_published_rate_says_so():
 
 
 def test_the_sheet_row_has_one_value_per_column():
-    row = figure().sheet_row()
+    row = figure().sheet_row("2022-11-01 会議資料（総合窓口）")
     assert len(row) == len(Figure.SHEET_HEADER)
     assert row[:3] == ("受付率", 8061 / 13796, "%")
-    assert row[3:7] == (date(2022, 5, 9), date(2022, 10, 21), 8061, 13796)
-    assert row[8] == "データから集計"
+    assert row[3:8] == ("期間", date(2022, 5, 9), date(2022, 10, 21), 8061, 13796)
+    assert row[9:11] == ("データから集計", "2022-11-01 会議資料（総合窓口）")
+
+
+def test_a_point_in_time_figure_starts_and_ends_on_its_day():
+    """No empty period start: a figure as of a day is the period of that one day."""
+    row = dict(zip(Figure.SHEET_HEADER, figure(period_start=None).sheet_row(), strict=True))
+    assert row["時点・期間"] == "時点"
+    assert row["期間開始"] == row["期間終了"] == date(2022, 10, 21)
+    assert row["出典資料"] == ""
 
 
 def test_definition_period_and_source_are_readable_without_hovering():

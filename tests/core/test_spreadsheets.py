@@ -178,3 +178,30 @@ def test_xlsx_file_response_serves_the_saved_workbook():
     assert int(response["Content-Length"]) == len(content)
     assert "filename*=UTF-8''%E8%A1%A8.xlsx" in response["Content-Disposition"]
     assert load_workbook(io.BytesIO(content))["表"]["A2"].value == 1
+
+
+def test_a_form_date_is_a_date_cell_in_the_era_format():
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    from core.spreadsheets import ERA_DATE_FORMAT, form_date
+
+    ws = Workbook().active
+    cell = form_date(ws, "B2:D2", dt.date(2022, 11, 1), horizontal="right")
+    assert cell.value == dt.date(2022, 11, 1) and cell.is_date  # a date, not text
+    assert cell.number_format == ERA_DATE_FORMAT == '[$-411]ggge"年"m"月"d"日"'
+    assert "B2:D2" in {str(r) for r in ws.merged_cells.ranges}
+
+
+def test_a_formatted_value_keeps_its_format_in_a_data_sheet_and_is_plain_in_csv():
+    from openpyxl import Workbook
+
+    from core.spreadsheets import Formatted, csv_chunks, data_sheet
+
+    ws = Workbook().active
+    data_sheet(ws, ["項目ID", "予算額"], [[Formatted(1234, "0"), 1234]])
+    assert (ws["A2"].value, ws["A2"].number_format) == (1234, "0")
+    assert ws["B2"].number_format == '#,##0;"△"#,##0;0'
+    text = b"".join(csv_chunks(["項目ID"], [[Formatted(1234, "0")]])).decode("utf-8-sig")
+    assert text == "項目ID\r\n1234\r\n"

@@ -87,7 +87,9 @@ def test_a_cp932_file_cut_mid_number_on_its_last_line_is_refused(csv_text, edito
 
 
 def test_a_file_cut_inside_a_quoted_cell_is_refused(csv_text, editor_web):
-    """Plans span lines inside quotes: a cut there leaves the quote open at the end."""
+    """A cell may span lines inside quotes (an older file's plans, a user's edit): a cut there
+    leaves the quote open at the end. (The export itself writes one line per cell now.)"""
+    csv_text = csv_text.replace(",テレワーク環境,", ',"テレワーク\n環境",')
     multi_line = re.search(r'"[^"]*\r?\n[^"]*"', csv_text)
     assert multi_line is not None
     cut = csv_text[: multi_line.start() + 5].encode("utf-8-sig")

@@ -105,7 +105,7 @@ def test_a_commitment_open_at_one_meeting_appears_in_the_next_meetings_papers(
     ws = book[FOLLOW_UP]
     assert ws["A1"].value == "前回までの指示事項の対応状況（令和5年2月1日時点）"
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3, max_col=6)]
-    assert [r[0] for r in rows] == ["令和4年11月1日"] * 3
+    assert [r[0] for r in rows] == [dt.datetime(2022, 11, 1)] * 3  # era date cells
     assert rows[1][2] == (
         "本庁の総合窓口の業務は、多岐にわたるため経験年数のある職員の配置が必要ではないか。\n"
         "→業務を覚えることは必要である。市長部局、教育部局関係なく総合窓口配置するように。"

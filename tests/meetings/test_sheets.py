@@ -8,6 +8,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from core.history import AsOf
+from core.spreadsheets import ERA_DATE_FORMAT
 from meetings.models import MeetingResult
 from meetings.sheets import AgendaPaperSheet, MeetingReportSheet
 from reports.workbook import WorkbookContext, build_workbook
@@ -60,13 +61,13 @@ def test_report_ticks_only_acknowledged_and_leaves_the_other_four_boxes_empty(so
 
 
 @pytest.mark.django_db
-def test_report_shows_the_papers_dates_as_era_text_and_its_rows(source_data):
+def test_report_shows_the_papers_dates_as_era_date_cells_and_its_rows(source_data):
     ws = workbook()[REPORT]
     found = values(ws)
 
     assert "会議結果報告書" in found
-    assert "令和4年11月1日" in found  # 1 会議日時
-    assert "令和4年11月24日" in found  # the report's date
+    assert dt.datetime(2022, 11, 1) in found  # 1 会議日時
+    assert dt.datetime(2022, 11, 24) in found  # the report's date
     assert "議員全員協議会室" in found
     assert "新しい生活様式に対応した推進等 DX の推進" in found
     assert any(str(v).startswith("市長、副市長、教育長") for v in found)
@@ -74,9 +75,13 @@ def test_report_shows_the_papers_dates_as_era_text_and_its_rows(source_data):
         v for v in found if v in {"会議日時", "場所", "件名", "出席者", "会議結果", "会議内容"}
     ]
     assert "備考：会議内容を簡潔に記載すること" in found
-    # The dates are text, as printed, not date cells that a reader might show as 2022/11/1.
-    (held_on,) = [c for row in ws.iter_rows() for c in row if c.value == "令和4年11月1日"]
-    assert held_on.data_type == "s"
+    # The dates are date cells that print in the era (令和4年11月1日), not text.
+    for day in (dt.datetime(2022, 11, 1), dt.datetime(2022, 11, 24)):
+        (cell,) = [c for row in ws.iter_rows() for c in row if c.value == day]
+        assert cell.is_date and cell.number_format == ERA_DATE_FORMAT
+    # The row numbers are numbers.
+    assert [ws[f"A{row}"].value for row in range(5, 10)] == [1, 2, 3, 4, 5]
+    assert ws["A5"].data_type == "n" and ws["A5"].number_format == "0"
 
 
 @pytest.mark.django_db
@@ -123,7 +128,7 @@ def test_forms_print_on_a4_portrait_fitted_to_the_page_width(source_data, title)
 @pytest.mark.django_db
 def test_report_rows_are_bordered(source_data):
     ws = workbook()[REPORT]
-    (held_on,) = [c for row in ws.iter_rows() for c in row if c.value == "令和4年11月1日"]
+    (held_on,) = [c for row in ws.iter_rows() for c in row if c.value == dt.datetime(2022, 11, 1)]
     border = held_on.border
 
     assert all(side.style for side in (border.left, border.top, border.bottom))
@@ -135,7 +140,7 @@ def test_agenda_paper_shows_form_number_date_department_and_rows(source_data):
 
     assert found[0] == "様式第2号(第4条関係)"
     assert "重要計画付議(報告)書" in found
-    assert "令和4年10月24日" in found
+    assert dt.datetime(2022, 10, 24) in found  # a date cell, printed 令和4年10月24日
     assert "部課名(政策企画部 政策推進課)" in found
     assert "新しい生活様式に対応した推進等 DX の推進" in found
     assert any(str(v).startswith("新生活様式対応行政サービス構築事業において") for v in found)
@@ -173,11 +178,12 @@ def test_chosen_meeting_leads_the_workbook_whatever_the_date(source_data):
     book = workbook(day=dt.date(2022, 11, 1), meeting_id=other.pk)
     report, agenda = values(book[REPORT]), values(book[AGENDA])
 
-    assert "別の会議" in report and "令和5年5月10日" in report and "令和5年5月17日" in report
+    assert "別の会議" in report
+    assert dt.datetime(2023, 5, 10) in report and dt.datetime(2023, 5, 17) in report
     assert "新しい生活様式に対応した推進等 DX の推進" not in report
     assert [b for b in boxes(book[REPORT]) if b.startswith("☑")] == ["☑ 継続して検討する"]
     assert "●別の論点\n→別の回答" in report
-    assert "別の会議" in agenda and "令和5年5月3日" in agenda
+    assert "別の会議" in agenda and dt.datetime(2023, 5, 3) in agenda
 
 
 @pytest.mark.django_db

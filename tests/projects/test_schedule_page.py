@@ -153,3 +153,18 @@ def test_the_round_trip_download_is_always_the_whole_schedule(viewer_client, sou
     assert '<a href="?export=xlsx">Excel（.xlsx）</a>' in html
     assert "?category=1&amp;export=xlsx" in html and "ファイルにない項目は削除" in html
     assert "絞り込み後" not in viewer_client.get("/schedule/").content.decode()
+
+
+def test_an_items_budget_lines_are_one_per_line_then_the_total(viewer_client, source_data):
+    """テレワーク環境 carries two amounts (3,802 and 42,004): never run together as
+    「3,80242,004」, in the text a screen reader or a copy reads as well as on screen."""
+    from projects.models import ScheduleItem
+
+    item = ScheduleItem.objects.get(name="テレワーク環境")
+    html = viewer_client.get(f"/schedule/items/{item.pk}/").content.decode()
+    block = html.split('<dd class="budget-lines">', 1)[1].split("</dd>", 1)[0]
+    lines = [line.strip() for line in re.sub(r"<[^>]+>", "\n", block).splitlines()]
+    assert [line for line in lines if line] == ["3,802", "42,004", "計 45,806"]
+    assert block.count('<span class="line') == 3  # each its own block on screen
+    # The text without its tags (what textContent gives) keeps the amounts apart.
+    assert re.search(r"3,802\s+42,004\s+計 45,806", re.sub(r"<[^>]+>", "", block))

@@ -78,8 +78,9 @@ def test_the_whole_workbook_takes_a_constant_number_of_queries(
     # departments, counts, published rates, plan and targets and its changes since (13); the
     # counter's form sheet (14: its sites, services, published figures, requests and plans as
     # of the date, each which history records then the rows), its two data sheets (2) and its
-    # two change sources (2); the commitments sheet (3).
-    assert len(at_meeting.captured_queries) <= 119, [
+    # two change sources (2); the commitments sheet (3); the figures sheet's counts of the
+    # schedule: items per status and the statuses, the concerns and their items' names (4).
+    assert len(at_meeting.captured_queries) <= 123, [
         q["sql"][:80] for q in at_meeting.captured_queries
     ]
 
@@ -109,6 +110,8 @@ def test_sheets_come_in_the_registered_order(workbook):
         "前回の会議からの変更(データ)",
         "全体のスケジュール",
         "全体のスケジュール(データ)",
+        "全体のスケジュール_計画(データ)",
+        "全体のスケジュール_懸案(データ)",
         "総合窓口",
         "総合窓口(データ)",
         "キャッシュレス決済(データ)",
@@ -149,6 +152,12 @@ def test_the_schedule_form_prints_like_the_paper(workbook):
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
     assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
     assert ws.print_title_rows == "$2:$2" and ws.freeze_panes == "C3"
+    # The paper has no footnote: the print area ends with the 計 row.
+    assert ws.print_area.endswith(f"$H${total_label.row}")
+    assert ws.cell(total_label.row + 1, 1).value is None
+    # Wide enough that no category and no 「…を含む」 breaks mid-word (checked in the PDF too).
+    assert ws.column_dimensions["A"].width >= 2 * len("窓口フロントスタッフ")
+    assert ws.column_dimensions["C"].width >= 2 * len("オンライン窓口を含む")
 
 
 def test_the_data_sheet_follows_the_machine_readable_rules(workbook):

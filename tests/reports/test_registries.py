@@ -90,7 +90,7 @@ def test_a_registered_sheet_appears_in_the_workbook_in_its_order(
     figures = workbook["指標(データ)"]
     rows = [[cell.value for cell in row] for row in figures.iter_rows(min_row=2)]
     assert ["試験の受付件数", 1234, "件"] in [row[:3] for row in rows]
-    assert any(row[8] == "再構成したデモデータ" for row in rows)
+    assert any(row[9] == "再構成したデモデータ" for row in rows)
 
 
 def test_nothing_of_the_test_app_remains_after_it_is_gone(source_data, viewer_client):
