@@ -499,11 +499,13 @@ def _reception_readers(columns: list[Column]) -> dict:
 def stream_receptions(path: Path, *, dry_run: bool = False) -> StreamReport:
     """Import a reception file of any size: streamed, checked row by row, inserted as it is read
     inside one transaction that is rolled back if any row is refused (all or nothing); then the
-    file's (site, day)s replace what was stored for them (``services.finish_import``).
+    file's (site, day)s replace what was stored for them (``services.ReceptionLoad``).
 
-    The per-row work is kept small, since it is what a million rows cost: each column's distinct
-    cell texts are read once (a file repeats its days, times, sites), the rows go to the
-    database as tuples of parameters (no model instances), and the tallies are made in SQL."""
+    The per-row work is kept small, since it is what a million rows cost (profiled with
+    cProfile on 100,000 rows, see benchmarks/README.md): each column's distinct cell texts are
+    read once (a file repeats its days, times, sites) and a row whose cells were all seen
+    before takes the short path; the rows go to the database as tuples of parameters (no model
+    instances); the tallies are counted on the way and replaced in SQL at the end."""
     report = StreamReport()
     columns = reception_columns()
     required = {normalise_label(c.name): c for c in columns if c.required}
@@ -517,7 +519,7 @@ def stream_receptions(path: Path, *, dry_run: bool = False) -> StreamReport:
     def rows() -> Iterator[tuple]:
         plan = None  # [(column name, position, cache, reader)] once the header is found
         width = 0
-        first_cells: dict[str, bool] = {}  # a row's first cell → whether it starts a total row
+        first_cells: dict[str, str] = {}  # a row's first cell → "data", "total" or "blank"
         for number, cells in stream_rows(path):
             if plan is None:
                 labels = [normalise_label(clean_text(cell)) for cell in cells]

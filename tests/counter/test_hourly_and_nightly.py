@@ -5,6 +5,7 @@ failure injected mid-write leaving nothing, and the exit codes."""
 
 import datetime as dt
 import io
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -74,8 +75,12 @@ def run(command, path) -> str:
 
 
 def exit_code(command, path) -> int:
-    """The exit code of ``manage.py <command> <path>`` (run in this process, on the test DB)."""
-    with pytest.raises(SystemExit) as exited:
+    """The exit code of ``manage.py <command> <path>`` (run in this process, on the test DB;
+    ``run_from_argv`` closes the connections at the end, which would end the test's)."""
+    with (
+        mock.patch("django.core.management.base.connections.close_all"),
+        pytest.raises(SystemExit) as exited,
+    ):
         ManagementUtility(["manage.py", command, str(path)]).execute()
     return exited.value.code
 
