@@ -25,12 +25,6 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _hour_sql() -> str:
-    if connection.vendor == "postgresql":
-        return "CAST(EXTRACT(HOUR FROM received_at) AS integer)"
-    return "CAST(substr(received_at, 1, 2) AS integer)"  # stored as 'HH:MM:SS[.ffffff]'
-
-
 RECEPTION_COLUMNS = ("site_id", "received_on", "received_at", "service_id", "handled_at_general")
 
 
