@@ -5,7 +5,7 @@ from core.admin import ProgrammeAdmin
 from core.japanese import fiscal_year_label, wareki
 from dataimport.admin import ImportAdminMixin
 
-from .imports import PaymentImporter, ReceptionImporter
+from .imports import HourlyTallyImporter, PaymentImporter, ReceptionImporter
 from .models import (
     CashlessPayment,
     CounterPlan,
@@ -57,25 +57,16 @@ class CashlessPaymentAdmin(ImportAdminMixin, ProgrammeAdmin):
         return wareki(obj.paid_on)
 
 
-class MachineDataAdmin(admin.ModelAdmin):
+class MachineDataAdmin(ImportAdminMixin, admin.ModelAdmin):
     """What the reception system wrote: read here, replaced by importing the day again."""
+
+    change_list_template = "admin/counter/import_change_list.html"
 
     def has_add_permission(self, request):
         return False
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.concrete_fields]
-
-
-@admin.register(Reception)
-class ReceptionAdmin(ImportAdminMixin, MachineDataAdmin):
-    importer = ReceptionImporter
-    list_display = ("received_on_wareki", "received_at", "site", "service", "handled_at_general")
-    list_filter = ("site", "handled_at_general", "service")
-    list_select_related = ("site", "service")
-    date_hierarchy = "received_on"
-    show_full_result_count = False  # no COUNT(*) over millions of rows per page
-    change_list_template = "admin/counter/import_change_list.html"
 
     def _has_import_permission(self, request, result=None) -> bool:
         """No add form here, but importing adds: the model's own permissions decide."""
@@ -85,6 +76,16 @@ class ReceptionAdmin(ImportAdminMixin, MachineDataAdmin):
             request.user.has_perm(f"{opts.app_label}.{name}_{opts.model_name}") for name in needed
         )
 
+
+@admin.register(Reception)
+class ReceptionAdmin(MachineDataAdmin):
+    importer = ReceptionImporter
+    list_display = ("received_on_wareki", "received_at", "site", "service", "handled_at_general")
+    list_filter = ("site", "handled_at_general", "service")
+    list_select_related = ("site", "service")
+    date_hierarchy = "received_on"
+    show_full_result_count = False  # no COUNT(*) over millions of rows per page
+
     @admin.display(description=_("受付日"), ordering="received_on")
     def received_on_wareki(self, obj):
         return wareki(obj.received_on)
@@ -92,6 +93,7 @@ class ReceptionAdmin(ImportAdminMixin, MachineDataAdmin):
 
 @admin.register(ReceptionTally)
 class ReceptionTallyAdmin(MachineDataAdmin):
+    importer = HourlyTallyImporter  # systems that give only counts per hour
     list_display = ("day_wareki", "site", "received", "handled", "origin")
     list_filter = ("site", "origin")
     list_select_related = ("site",)

@@ -26,7 +26,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import router, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
@@ -44,17 +45,21 @@ from dataimport.imports import (
     Importer,
     ImportFileError,
     ParsedTable,
+    RawTable,
     Result,
     Writer,
     choice,
     clean_text,
     compare,
     integer,
+    lock_for_apply,
     normalise_label,
+    prepare,
 )
 
 from . import services
 from .models import (
+    HOURS,
     CashlessPayment,
     PaymentMethod,
     PaymentPurpose,
@@ -62,8 +67,10 @@ from .models import (
     ReceptionTally,
     Service,
     Site,
+    handled_in,
+    received_in,
 )
-from .parsing import parse_date, parse_time
+from .parsing import parse_date, parse_hour, parse_time
 
 DAY, TIME, SITE, SERVICE, HANDLING = "受付日", "受付時刻", "窓口", "手続き", "処理"
 PAID_ON, METHOD, PURPOSE, COUNT, AMOUNT = "決済日", "決済手段", "支払の内容", "件数", "金額（円）"
@@ -136,6 +143,7 @@ class ReceptionImporter(Importer):
         ),
     )
     label_column = DAY
+    models = (Reception, ReceptionTally)
 
     def declared_columns(self):
         if not hasattr(self, "_columns"):
@@ -199,6 +207,161 @@ class ReceptionImporter(Importer):
         writer.models.update({Reception, ReceptionTally})
 
 
+# --- Hourly tallies: systems that give only counts per hour ---------------------------------
+
+HOUR_OF_DAY, RECEIVED, HANDLED = "時間帯", "受付件数", "うち総合窓口での処理件数"
+
+
+class HourlyTallyImporter(Importer):
+    """Receptions counted per site, day and hour, for reception systems that write no row per
+    reception. Stored as the same daily tallies (with their 24 hours) that the receptions make,
+    so every figure reads them alike.
+
+    The same file twice: the file's (site, day)s replace their stored tallies as a whole (an
+    hour the file lacks for such a day is 0), so importing it again changes nothing. A (site,
+    day) that has per-reception rows is refused: those rows are the finer data and the tally
+    is made from them, and two sources for one day would be silently summed or overwritten.
+    (The other way round, importing receptions for a day that has only an hourly tally
+    replaces the tally, as a corrected export of the day does: the finer data wins.)"""
+
+    key = "counter.hourly"
+    title = gettext_lazy("時間帯別の受付件数")
+    instructions = (
+        gettext_lazy(
+            "受付システムが1時間ごとの件数だけを書き出す場合のファイルです。列：受付日・時間帯"
+            "（9、9時台、9:00-10:00 など）・窓口・受付件数・うち総合窓口での処理件数。"
+        ),
+        gettext_lazy(
+            "ファイルにある日（窓口ごと）の件数は、ファイルの内容にまるごと置き換わります"
+            "（ファイルにない時間帯は0件）。同じファイルを2回取り込んでも件数は増えません。"
+            "受付1件ごとのデータがある日は取り込めません。"
+        ),
+    )
+    label_column = DAY
+    models = (Reception, ReceptionTally)
+
+    def declared_columns(self):
+        if not hasattr(self, "_columns"):
+            self._columns = [
+                Column(DAY, parse_date, required=True, blank=False),
+                Column(HOUR_OF_DAY, parse_hour, required=True, blank=False),
+                Column(
+                    SITE,
+                    choice(list(Site.objects.all()), lambda s: s.name),
+                    required=True,
+                    blank=False,
+                ),
+                Column(
+                    RECEIVED, integer, required=True, blank=False, min_value=0, max_value=MAX_COUNT
+                ),
+                Column(
+                    HANDLED, integer, required=True, blank=False, min_value=0, max_value=MAX_COUNT
+                ),
+            ]
+        return self._columns
+
+    def build(self, sheet: ParsedTable, result: Result) -> None:
+        days: dict[tuple, dict] = {}  # (site, day) → {hour: (received, handled, row)}
+        first_row: dict[tuple, int] = {}
+        sites = {}
+        for row in sheet.rows:
+            if row.has_errors:
+                continue
+            site, day, hour = row.get(SITE), row.get(DAY), row.get(HOUR_OF_DAY)
+            received, handled = row.get(RECEIVED), row.get(HANDLED)
+            refused = site.refuse_day(day)
+            if refused:
+                result.error(row.number, DAY, refused)
+                continue
+            if handled > received:
+                result.error(
+                    row.number,
+                    HANDLED,
+                    _(
+                        "うち総合窓口での処理件数（%(handled)s）が受付件数（%(received)s）を超えています。"
+                    )
+                    % {"handled": format_number(handled), "received": format_number(received)},
+                )
+                continue
+            hours = days.setdefault((site.id, day), {})
+            if hour in hours:
+                result.error(
+                    row.number,
+                    HOUR_OF_DAY,
+                    _("%(row)s行目と同じ日・窓口・時間帯です。1行にまとめてください。")
+                    % {"row": hours[hour][2]},
+                )
+                continue
+            hours[hour] = (received, handled, row.number)
+            first_row.setdefault((site.id, day), row.number)
+            sites[site.id] = site
+        if result.errors or not days:
+            return
+        site_ids, day_values = {k[0] for k in days}, {k[1] for k in days}
+        with_receptions = set(
+            Reception.objects.filter(site_id__in=site_ids, received_on__in=day_values)
+            .values_list("site_id", "received_on")
+            .distinct()
+        )
+        for key in sorted(with_receptions & set(days), key=lambda k: (k[1], k[0])):
+            result.error(
+                first_row[key],
+                DAY,
+                _(
+                    "%(site)s %(day)sには受付1件ごとのデータが取り込まれています。"
+                    "時間帯別の件数では置き換えられません（受付データの取込で直してください）。"
+                )
+                % {"site": sites[key[0]].name, "day": wareki(key[1])},
+            )
+        if result.errors:
+            return
+        hour_columns = [name for h in HOURS for name in (received_in(h), handled_in(h))]
+        stored = {
+            (t["site_id"], t["day"]): t
+            for t in ReceptionTally.objects.filter(site_id__in=site_ids, day__in=day_values).values(
+                "site_id", "day", "received", "handled", *hour_columns
+            )
+        }
+        plan = []
+        for key in sorted(days, key=lambda k: (k[1], k[0])):
+            hours = days[key]
+            values = {"received": 0, "handled": 0} | {c: 0 for c in hour_columns}
+            for hour, (received, handled, _row) in hours.items():
+                values[received_in(hour)] = received
+                values[handled_in(hour)] = handled
+                values["received"] += received
+                values["handled"] += handled
+            old = stored.get(key)
+            if old is not None and all(old[c] == v for c, v in values.items()):
+                continue
+            fields = compare(self._show(old), self._show(values))
+            label = _day_label({key[0]: sites[key[0]].name}, *key)
+            result.change(CHANGED if old else ADDED, label, fields, row=first_row[key])
+            plan.append((key[0], key[1], values))
+        result.plan = plan
+
+    @staticmethod
+    def _show(values: dict | None) -> dict[str, str] | None:
+        if values is None:
+            return None
+        shown = {
+            _("受付件数"): format_number(values["received"]),
+            _("うち総合窓口での処理件数"): format_number(values["handled"]),
+        }
+        for hour in HOURS:
+            received, handled = values[received_in(hour)], values[handled_in(hour)]
+            if received or handled:
+                shown[_("%(hour)s時台") % {"hour": hour}] = _("%(r)s件（うち%(h)s件）") % {
+                    "r": format_number(received),
+                    "h": format_number(handled),
+                }
+        return shown
+
+    def write(self, plan, writer: Writer) -> None:
+        services.replace_tallies(plan)
+        writer.models.update({ReceptionTally})
+
+
 # --- The nightly job: a file of any size, streamed ----------------------------------------------
 
 MAX_ERRORS_LISTED = 50
@@ -246,7 +409,7 @@ def _stream_text(path: Path) -> Iterator[tuple[int, list[str]]]:
         number = 0
         try:
             for number, cells in enumerate(reader, start=1):
-                yield number, [clean_text(cell) for cell in cells]
+                yield number, cells  # raw: the reader cleans each distinct text once
         except UnicodeDecodeError as error:
             raise ImportFileError(
                 _(
@@ -305,85 +468,154 @@ def stream_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     raise ImportFileError(_("読み込めるのはExcelファイル（.xlsx）とCSVファイル（.csv）だけです。"))
 
 
+def _reception_readers(columns: list[Column]) -> dict:
+    """For each column, how a raw cell becomes what is stored (cleaned, checked for control
+    characters, read by the column, then made a query parameter), so that each distinct text
+    of a column is read once per file."""
+    adapt_date, adapt_time = services.reception_params()
+
+    def reader(column: Column, then):
+        def read(cell: str):
+            if CONTROL_CHARACTERS.search(cell):
+                code = ord(CONTROL_CHARACTERS.search(cell).group())
+                raise CellError(
+                    _("制御文字（U+%(code)04X）が含まれています。セルを入力し直してください。")
+                    % {"code": code}
+                )
+            return then(column.read(clean_text(cell)))
+
+        return read
+
+    then = {
+        DAY: lambda day: (day, adapt_date(day)),
+        TIME: lambda time: (adapt_time(time), time.hour),
+        SITE: lambda site: site,
+        SERVICE: lambda service: service.id if service else None,
+        HANDLING: lambda handled: handled,
+    }
+    return {column.name: reader(column, then[column.name]) for column in columns}
+
+
 def stream_receptions(path: Path, *, dry_run: bool = False) -> StreamReport:
-    """Import a reception file of any size: streamed, checked row by row, written in batches
-    inside one transaction that is rolled back if any row is refused (all or nothing)."""
+    """Import a reception file of any size: streamed, checked row by row, inserted as it is read
+    inside one transaction that is rolled back if any row is refused (all or nothing); then the
+    file's (site, day)s replace what was stored for them (``services.ReceptionLoad``).
+
+    The per-row work is kept small, since it is what a million rows cost (profiled with
+    cProfile on 100,000 rows, see benchmarks/README.md): each column's distinct cell texts are
+    read once (a file repeats its days, times, sites) and a row whose cells were all seen
+    before takes the short path; the rows go to the database as tuples of parameters (no model
+    instances); the tallies are counted on the way and replaced in SQL at the end."""
     report = StreamReport()
     columns = reception_columns()
     required = {normalise_label(c.name): c for c in columns if c.required}
     by_label = {normalise_label(c.name): c for c in columns}
-    by_name = {c.name: c for c in columns}
-    cache: dict[str, dict] = {c.name: {} for c in columns}
-    refusals: dict[tuple, str] = {}
-    site_days: set[tuple] = set()
+    readers = _reception_readers(columns)
+    today = timezone.localdate()
+    is_csv = path.name.lower().endswith(".csv")
+    missing = object()
+    checked_days: set[tuple] = set()
 
     def rows() -> Iterator[tuple]:
-        positions = None
+        plan = None  # [(column name, position, cache, reader)] once the header is found
         width = 0
+        first_cells: dict[str, str] = {}  # a row's first cell → "data", "total" or "blank"
         for number, cells in stream_rows(path):
-            if positions is None:
-                labels = [normalise_label(cell) for cell in cells]
+            if plan is None:
+                labels = [normalise_label(clean_text(cell)) for cell in cells]
                 if set(required) <= set(labels):
-                    positions = {
-                        by_label[label].name: i
+                    plan = [
+                        (by_label[label].name, i, {}, readers[by_label[label].name])
                         for i, label in enumerate(labels)
                         if label in by_label
-                    }
+                    ]
                     width = max(i for i, label in enumerate(labels) if label) + 1
-                elif any(cells):
+                    at = {name: position for name, position, _known, _read in plan}
+                    caches = {name: known for name, _position, known, _read in plan}
+                    at_site, at_day, at_time = at[SITE], at[DAY], at[TIME]
+                    at_handling, at_service = at[HANDLING], at.get(SERVICE)
+                    known_site, known_day, known_time = caches[SITE], caches[DAY], caches[TIME]
+                    known_handling = caches[HANDLING]
+                    known_service = caches.get(SERVICE)
+                elif any(labels):
                     report.skipped.append(_("%(row)s行目（タイトル行）") % {"row": number})
                 continue
-            if not any(cells):
+            first = cells[0] if cells and cells[0] else next((c for c in cells if c), None)
+            if first is None:
                 continue
-            first = next(cell for cell in cells if cell)
-            if normalise_label(first) in TOTAL_LABELS:
-                report.skipped.append(_("%(row)s行目（合計行）") % {"row": number})
-                continue
-            if len(cells) < width and path.name.lower().endswith(".csv"):
-                report.error(
-                    number,
-                    None,
-                    _("この行は%(n)s列しかありません（見出しは%(w)s列）。")
-                    % {"n": len(cells), "w": width},
+            kind = first_cells.get(first)
+            if kind is None:
+                if len(first_cells) > CACHE_LIMIT:
+                    first_cells.clear()
+                text = normalise_label(clean_text(first))
+                kind = first_cells[first] = (
+                    "total" if text in TOTAL_LABELS else ("data" if text else "blank")
                 )
-                continue
-            if len(cells) > width and any(cells[width:]):
-                report.error(number, None, _("見出しのない列に値があります。"))
-                continue
+            if kind != "data":
+                if kind == "blank" and not any(clean_text(cell) for cell in cells):
+                    continue
+                if kind == "total":
+                    report.skipped.append(_("%(row)s行目（合計行）") % {"row": number})
+                    continue
+            if len(cells) != width:
+                if len(cells) < width and is_csv:
+                    report.error(
+                        number,
+                        None,
+                        _(
+                            "この行は%(n)s列しかありません（見出しは%(w)s列）。"
+                            "ファイルが途中で切れている可能性があるため、読み込みません。"
+                        )
+                        % {"n": len(cells), "w": width},
+                    )
+                    continue
+                if len(cells) > width and any(clean_text(cell) for cell in cells[width:]):
+                    report.error(number, None, _("見出しのない列に値があります。"))
+                    continue
+            try:  # every cell already read in an earlier row: the common case, kept short
+                site = known_site[cells[at_site]]
+                day, day_param = known_day[cells[at_day]]
+                time, hour = known_time[cells[at_time]]
+                handled = known_handling[cells[at_handling]]
+                service = known_service[cells[at_service]] if at_service is not None else None
+            except (KeyError, IndexError):
+                pass
+            else:
+                if site.counter_opened_on is not None and site.counter_opened_on <= day <= today:
+                    report.rows += 1
+                    if dry_run:
+                        checked_days.add((site.id, day))
+                    elif report.error_count == 0:
+                        yield (site.id, day_param, time, hour, service, handled)
+                    continue
             values, bad = {}, False
-            for name, position in positions.items():
+            for name, position, known, read in plan:
                 cell = cells[position] if position < len(cells) else ""
-                known = cache[name]
-                if cell in known:  # a file repeats its sites, days and times: read each once
-                    values[name] = known[cell]
-                    continue
-                if CONTROL_CHARACTERS.search(cell):
-                    report.error(number, name, _("制御文字が含まれています。"))
-                    bad = True
-                    continue
-                if len(known) > CACHE_LIMIT:  # memory stays flat whatever the file holds
-                    known.clear()
-                try:
-                    values[name] = known[cell] = by_name[name].read(cell)
-                except CellError as error:
-                    report.error(number, name, str(error))
-                    bad = True
+                value = known.get(cell, missing)
+                if value is missing:
+                    try:
+                        value = read(cell)
+                    except CellError as error:
+                        report.error(number, name, str(error))
+                        bad = True
+                        continue
+                    if len(known) > CACHE_LIMIT:  # memory stays flat whatever the file holds
+                        known.clear()
+                    known[cell] = value
+                values[name] = value
             if bad:
                 continue
-            site, day = values[SITE], values[DAY]
-            refused = refusals.get((site.id, day))
-            if refused is None:
-                refused = refusals[site.id, day] = site.refuse_day(day)
-            if refused:
-                report.error(number, DAY, refused)
+            site, (day, day_param), (time, hour) = values[SITE], values[DAY], values[TIME]
+            opened = site.counter_opened_on
+            if opened is None or day < opened or day > today:
+                report.error(number, DAY, site.refuse_day(day))
                 continue
-            service = values.get(SERVICE)
-            stored = (site.id, day, values[TIME], service.id if service else None, values[HANDLING])
-            site_days.add((stored[0], stored[1]))
             report.rows += 1
-            if report.error_count == 0 and not dry_run:
-                yield stored
-        if positions is None:
+            if dry_run:  # nothing is inserted: the (site, day)s are counted here
+                checked_days.add((site.id, day))
+            elif report.error_count == 0:
+                yield (site.id, day_param, time, hour, values.get(SERVICE), values[HANDLING])
+        if plan is None:
             names = "・".join(c.name for c in columns if c.required)
             report.error(
                 None,
@@ -391,20 +623,58 @@ def stream_receptions(path: Path, *, dry_run: bool = False) -> StreamReport:
                 _("見出しの行が見つかりません（%(names)sの列が必要です）。") % {"names": names},
             )
 
+    using = router.db_for_write(Reception)
     try:
-        with transaction.atomic():
-            before = services.last_reception_id()
-            services.insert_receptions(rows())
+        with transaction.atomic(using=using):
+            lock_for_apply(ReceptionImporter(), using)
+            load = services.ReceptionLoad()
+            load.insert(rows())
             if report.error_count or dry_run:
+                report.days = len(checked_days)
                 raise _Rollback
-            services.delete_old_receptions(site_days, before)
-            services.rebuild_tallies(site_days)
+            report.days = load.finish()
     except _Rollback:
         pass
     else:
         analyze([Reception, ReceptionTally])
-    report.days = len(site_days)
     return report
+
+
+# --- The nightly job for the smaller files (payments, hourly tallies) ------------------------
+
+MAX_FILE_ROWS = 200_000  # a year of hourly tallies of 60 sites is about 150,000 rows
+
+
+def import_file(importer: Importer, path: Path, *, dry_run: bool = False) -> Result:
+    """A file of payments or hourly tallies from a path (the nightly job), through the same
+    machinery as the admin's upload: the same header search, title and total rows, cells read
+    by the importer's declared columns, the same ``build`` (preview) and ``write``. Written all
+    or nothing, under the same locks as an apply from the admin; nothing is written when the
+    result has an error or ``dry_run`` is set. Raises ``ImportFileError`` for an unreadable file.
+
+    These files hold one row per day and site (and method, or hour), so they are read whole
+    (up to ``MAX_FILE_ROWS``); the receptions' file is the one streamed."""
+    rows = []
+    for number, cells in stream_rows(path):
+        if number > MAX_FILE_ROWS:
+            raise ImportFileError(
+                _("行が多すぎます。%(max)s行までのファイルに分けてください。")
+                % {"max": f"{MAX_FILE_ROWS:,}"}
+            )
+        rows.append((number, [clean_text(cell) for cell in cells]))
+    is_csv = path.name.lower().endswith(".csv")
+    table = RawTable(rows=rows, source=path.suffix.lstrip(".").upper(), complete_rows=is_csv)
+    using = router.db_for_write(ReceptionTally)
+    with transaction.atomic(using=using):
+        lock_for_apply(importer, using)
+        result = prepare(importer, None, path.name, parsed={"table": table.as_data()})
+        if result.errors or dry_run or not result.changes:
+            return result
+        writer = Writer(None, (_("夜間取込：%(file)s") % {"file": path.name})[:100])
+        importer.write(result.plan, writer)
+        writer.flush()
+    analyze(writer.models)
+    return result
 
 
 # --- Cashless payments ----------------------------------------------------------------------

@@ -72,3 +72,32 @@ def parse_time(text: str) -> dt.time:
         _("「%(value)s」は時刻として読めません。9:05 や 13:30:15 のように入力してください。")
         % {"value": text}
     )
+
+
+HOUR = re.compile(
+    r"(\d{1,2})(?:時台?|:00(?::00)?)?"  # 9 / 9時 / 9時台 / 9:00
+    r"(?:[-~〜](\d{1,2})(?:時|:(\d{2})(?::\d{2})?)?)?"  # … up to 10 / 10時 / 10:00 / 9:59
+)
+
+
+@functools.lru_cache(maxsize=256)
+def parse_hour(text: str) -> int:
+    """The hour of day an hourly tally counts: 9, 9時, 9時台, 9:00, 9:00-10:00, 9:00～9:59."""
+    value = _fold(text)
+    match = HOUR.fullmatch(value)
+    if match:
+        hour = int(match.group(1))
+        end, minutes = match.group(2), match.group(3)
+        one_hour = end is None or (
+            (int(end) == hour + 1 and minutes in (None, "00"))
+            or (int(end) == hour and minutes == "59")
+        )
+        if hour <= 23 and one_hour:
+            return hour
+    raise CellError(
+        _(
+            "「%(value)s」は時間帯として読めません。0〜23の1時間ごとに、9、9時台、"
+            "9:00-10:00 のように入力してください。"
+        )
+        % {"value": text}
+    )

@@ -187,10 +187,10 @@ def test_malformed_files_are_refused_with_a_message(source_data, editor_web, con
 def test_a_failure_while_applying_writes_nothing(source_data, editor_web, monkeypatch):
     preview = upload(editor_web, RECEPTIONS_URL, "a.csv", csv_bytes(GOOD))
 
-    def fail(site_days):
+    def fail(load):
         raise IntegrityError("injected failure after the receptions were inserted")
 
-    monkeypatch.setattr(services, "rebuild_tallies", fail)
+    monkeypatch.setattr(services.ReceptionLoad, "finish", fail)
     response = apply(editor_web, preview)
     assert response.status_code == 200
     assert "何も書き込みませんでした" in response.content.decode()
@@ -254,9 +254,9 @@ def test_the_command_writes_nothing_when_the_database_fails_mid_file(
     lines = [HEADER] + ["R4.10.24,9:00,本庁,住民票,総合窓口"] * 12000
     path = write(tmp_path, "受付.csv", csv_bytes(lines))
     calls = {"n": 0}
-    original = services.insert_receptions
+    original = services.ReceptionLoad.insert
 
-    def failing(rows):
+    def failing(load, rows):
         def counted():
             for row in rows:
                 calls["n"] += 1
@@ -264,9 +264,9 @@ def test_the_command_writes_nothing_when_the_database_fails_mid_file(
                     raise DatabaseError("injected failure mid-file")
                 yield row
 
-        return original(counted())
+        return original(load, counted())
 
-    monkeypatch.setattr(services, "insert_receptions", failing)
+    monkeypatch.setattr(services.ReceptionLoad, "insert", failing)
     with pytest.raises(DatabaseError):
         call_command("import_receptions", str(path), stdout=io.StringIO())
     assert Reception.objects.count() == 0
