@@ -145,23 +145,28 @@ def load_rows(rows: int) -> None:
     from django.db import connection, transaction
 
     from counter.models import Site
-    from counter.services import insert_receptions, rebuild_tallies
+    from counter.services import ReceptionLoad, reception_params
 
     sites = dict(Site.objects.values_list("name", "id"))
-    site_days = set()
+    adapt_date, adapt_time = reception_params()
 
     def parsed():
         for day, at, site, _service, handling in generate(rows):
-            day = dt.date.fromisoformat(day)
-            hour, minute = at.split(":")
-            site_id = sites[site]
-            site_days.add((site_id, day))
-            yield site_id, day, dt.time(int(hour), int(minute)), None, handling == "総合窓口"
+            hour, minute = (int(part) for part in at.split(":"))
+            yield (
+                sites[site],
+                adapt_date(dt.date.fromisoformat(day)),
+                adapt_time(dt.time(hour, minute)),
+                hour,
+                None,
+                handling == "総合窓口",
+            )
 
     started = time.perf_counter()
-    with transaction.atomic():
-        inserted = insert_receptions(parsed())
-        rebuild_tallies(site_days)
+    with transaction.atomic():  # as an import writes them: rows, then the days' tallies
+        load = ReceptionLoad()
+        inserted = load.insert(parsed())
+        load.finish()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"(loaded {inserted:,} receptions in {time.perf_counter() - started:.0f} s)\n")

@@ -26,6 +26,15 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
 
 
+CELL_MARGIN = 3  # a cell's inner margins and the font's slack, in width units
+
+
+def fitting_width(texts, minimum: float) -> float:
+    """A column width that prints each of ``texts`` on one line: never broken mid-word
+    (窓口フロントス／タッフ, オンライン窓／口を含む, 番号ポータビリテ／ィ)."""
+    return max([minimum, *(display_width(str(t)) + CELL_MARGIN for t in texts)])
+
+
 def line_count(text: str, width: float) -> int:
     """How many lines ``text`` wraps to in a cell ``width`` units wide (at least one)."""
     usable = max(width - 2, 1)  # the cell's inner margins

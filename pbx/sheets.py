@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from core.formsheet import bullets, row_height
-from core.japanese import wareki, wareki_abbr
+from core.formsheet import bullets, fitting_width, row_height
+from core.japanese import EMPTY, wareki, wareki_abbr
 from core.spreadsheets import data_sheet, form_cell, set_widths, setup_page
 from reports.workbook import Sheet, WorkbookContext
 
@@ -49,15 +49,41 @@ class PbxFormSheet(Sheet):
     def write(self, ws, context: WorkbookContext) -> None:
         as_of = context.as_of
         setup_page(ws)
-        set_widths(ws, FORM_WIDTHS)
         contract = selectors.contract_as_of(as_of)
         # Every site, each with its chain bounded as the papers print it: the query count and
         # the size of the sheet do not grow with the number of revisions.
         rows = selectors.with_last_steps(list(selectors.site_rows(as_of)), as_of.day)
+        header = (
+            _("施設"),
+            _("当初予定"),
+            _("変更の経過"),
+            _("状況"),
+            _("番号ポータビリティ"),
+            _("遅れ"),
+        )
+        table = [
+            (
+                site.name,
+                selectors.short_date(site.first_planned_on),
+                " → ".join(label for label, _superseded in site.story),
+                site.state_label,
+                site.porting_label or EMPTY,
+                site.slip_label,
+            )
+            for site in rows
+        ]
+        # Every column but the chain of changes on one line: no 番号ポータビリテ／ィ.
+        widths = [
+            minimum
+            if column == 2
+            else fitting_width([header[column], *(r[column] for r in table)], minimum)
+            for column, minimum in enumerate(FORM_WIDTHS)
+        ]
+        set_widths(ws, widths)
         title = _("クラウドPBXについて（%(date)s時点）") % {"date": as_of.label}
         form_cell(ws, FULL.format(row=1), title, bold=True, size=14, border=False, wrap=False)
         row = 2
-        width = sum(FORM_WIDTHS)
+        width = sum(widths)
 
         def section(heading: str, lines: list[str]) -> None:
             nonlocal row
@@ -78,28 +104,11 @@ class PbxFormSheet(Sheet):
         section(_("現状"), [story_text(site) for site in rows])
 
         row += 1
-        header = (
-            _("施設"),
-            _("当初予定"),
-            _("変更の経過"),
-            _("状況"),
-            _("番号ポータビリティ"),
-            _("遅れ"),
-        )
         for column, text in enumerate(header, start=1):
             form_cell(ws, ws.cell(row, column).coordinate, text, bold=True, horizontal="center")
         ws.print_title_rows = f"{row}:{row}"
-        for site in rows:
+        for site, values in zip(rows, table, strict=True):
             row += 1
-            chain = " → ".join(label for label, _superseded in site.story)
-            values = (
-                site.name,
-                selectors.short_date(site.first_planned_on),
-                chain,
-                site.state_label,
-                site.porting_label or "—",
-                site.slip_label,
-            )
             for column, value in enumerate(values, start=1):
                 horizontal = "right" if column == 6 else "left"
                 form_cell(ws, ws.cell(row, column).coordinate, value, horizontal=horizontal)

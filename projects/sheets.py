@@ -3,7 +3,13 @@
 from django.utils.translation import gettext as _
 from openpyxl.styles import PatternFill
 
-from core.formsheet import bullets, column_range, display_width, height_of_lines, line_count
+from core.formsheet import (
+    bullets,
+    column_range,
+    fitting_width,
+    height_of_lines,
+    line_count,
+)
 from core.japanese import fiscal_year_label, wareki
 from core.spreadsheets import form_cell, set_widths, setup_page
 from reports.changes import comparison
@@ -21,13 +27,6 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 PLAN_WIDTH = 30  # column width of the plan and concern columns
 CATEGORY_WIDTH = 12  # at least; wider when a category's name needs it
 BUDGET_WIDTH = 11
-CELL_MARGIN = 3  # a cell's inner margins and the font's slack, in width units
-
-
-def fitting_width(texts, minimum: float) -> float:
-    """A column width that prints each of ``texts`` on one line: never broken mid-word
-    (窓口フロントス／タッフ, オンライン窓／口を含む)."""
-    return max([minimum, *(display_width(str(t)) + CELL_MARGIN for t in texts)])
 
 
 def budget_cells(item: ItemSnapshot) -> list:

@@ -380,3 +380,34 @@ def test_the_bounded_chain_text(source_data, viewer_client):
     assert "<del>11/5</del> → （ほか2回変更） → <del>11/19</del> → <del>未定</del> → 12/3" in panel
     html = viewer_client.get("/pbx/?as_of=2022-10-29").content.decode()
     assert "<del>11/5</del> → <del>11/8</del> → <del>11/12</del> → <del>11/19</del>" in html
+
+
+def test_the_form_sheets_short_columns_print_each_value_on_one_line(source_data):
+    """Every column but the chain of changes is wide enough for its header and values:
+    no 番号ポータビリテ／ィ, no 未定（15日以上） broken in two on the printed page."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    from core.formsheet import CELL_MARGIN, display_width
+    from core.history import AsOf
+    from pbx.sheets import PbxFormSheet
+    from reports.workbook import WorkbookContext
+
+    sheet = Workbook().active
+    PbxFormSheet().write(sheet, WorkbookContext(as_of=AsOf(dt.date(2022, 10, 24)), user=None))
+    header_row = next(
+        r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 5).value == "番号ポータビリティ"
+    )
+    checked = 0
+    for row in range(header_row, sheet.max_row + 1):
+        if sheet.cell(row, 1).coordinate in sheet.merged_cells:
+            continue  # a warning across the table
+        for column in (1, 2, 4, 5, 6):
+            value = sheet.cell(row, column).value
+            if value is None:
+                continue
+            width = sheet.column_dimensions[get_column_letter(column)].width
+            assert display_width(str(value)) + CELL_MARGIN <= width, (value, width)
+            checked += 1
+    assert checked >= 5 * 7  # the header and six sites
+    assert "—" not in {sheet.cell(r, 5).value for r in range(header_row, sheet.max_row + 1)}
