@@ -143,6 +143,12 @@ def _installed(connection, name: str) -> bool:
         return cursor.fetchone() is not None
 
 
+def _has_column(connection, historical) -> bool:
+    with connection.cursor() as cursor:
+        columns = connection.introspection.get_table_description(cursor, historical._meta.db_table)
+    return any(c.name == historical._meta.get_field(VALID_UNTIL).column for c in columns)
+
+
 def install_validity_triggers(app_config=None, using: str = "default", **kwargs) -> None:
     """Install the triggers on the historical tables (of ``app_config``'s models: post_migrate
     is sent once per app) that have the column, and fill the column of the records already
@@ -158,8 +164,8 @@ def install_validity_triggers(app_config=None, using: str = "default", **kwargs)
         if historical._meta.db_table not in existing:
             continue
         n = _names(historical, connection)
-        if _installed(connection, n["name"]):
-            continue
+        if _installed(connection, n["name"]) or not _has_column(connection, historical):
+            continue  # installed, or the table is at a migration before the column
         build = _postgresql_statements if connection.vendor == "postgresql" else _sqlite_statements
         with connection.cursor() as cursor:
             for statement in build(n):
@@ -173,3 +179,44 @@ def recompute_validity(historical, using: str = "default") -> None:
     n = _names(historical, connection)
     with connection.cursor() as cursor:
         cursor.execute(_RECOMPUTE.format(which="TRUE", **n).format(**n))
+
+
+def drop_validity_triggers(app_config, using: str = "default") -> None:
+    """Remove the triggers of ``app_config``'s historical tables (before their column goes,
+    when a migration is reversed: SQLite refuses to drop a column a trigger names)."""
+    connection = connections[using]
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return
+    existing = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for historical in historical_models_with_validity(app_config):
+            if historical._meta.db_table not in existing:
+                continue
+            n = _names(historical, connection)
+            if connection.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {n['name']} ON {n['table']}")
+                cursor.execute(f"DROP FUNCTION IF EXISTS {n['name']}()")
+            else:
+                for event in ("ins", "upd", "del"):
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {n['name']}_{event}")
+
+
+def validity_triggers(app_label: str):
+    """The migration step that adds ``history_valid_until``'s triggers to an app's history
+    tables (and removes them when the migration is reversed). ``migrate`` also installs them
+    afterwards for every app (post_migrate); this step keeps a partial or reversed migration,
+    such as a test migrating back and forth, consistent."""
+    from django.apps import apps as global_apps
+    from django.db import migrations
+
+    def install(apps, schema_editor):
+        install_validity_triggers(
+            global_apps.get_app_config(app_label), schema_editor.connection.alias
+        )
+
+    def drop(apps, schema_editor):
+        drop_validity_triggers(
+            global_apps.get_app_config(app_label), schema_editor.connection.alias
+        )
+
+    return migrations.RunPython(install, drop, elidable=False)

@@ -318,8 +318,8 @@ class ScheduleImporter(Importer):
             if entry is not None:
                 entries.append(entry)
         if plan_lines is not None:
+            self._assign_plans(entries, plan_lines, seen_ids, result)  # may register years
             plan_columns = {year: datasheet.plan_column(year) for year in self.years}
-            self._assign_plans(entries, plan_lines, seen_ids, result)
         if concern_lines is not None:
             self._assign_concerns(entries, concern_lines, seen_ids, result)
         elif not sheet.has(CONCERNS):  # no concerns in the file: they stay as they are
@@ -460,6 +460,9 @@ class ScheduleImporter(Importer):
         registered = "、".join(fiscal_year_label(y) for y in self.years) or _("なし")
         known = []
         for line in lines:
+            if line.year and line.year not in self.years and ProgrammeYear in self.empty_lists:
+                # A new installation: the years of its plans are registered with the items.
+                self.years[line.year] = ProgrammeYear(start_year=line.year)
             if line.year in self.years:
                 known.append(line)
                 continue

@@ -247,7 +247,7 @@ class Initiative(models.Model):
         _("表での見出し"),
         max_length=50,
         blank=True,
-        help_text=_("分野ごとの時期の表の行見出し（資料の「AnotherWorks」「西予市」など）。"),
+        help_text=_("分野ごとの時期の表の行見出し（資料の「AnotherWorks」「NTTドコモ」など）。"),
     )
     summary = models.TextField(_("概要"), blank=True)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from core.history_validity import validity_triggers
+
 
 class Migration(migrations.Migration):
 
@@ -57,4 +59,5 @@ class Migration(migrations.Migration):
             model_name='historicaltarget',
             index=models.Index(fields=['history_date', 'history_valid_until'], name='approval_hi_history_9a83e2_idx'),
         ),
+        validity_triggers("approval"),
     ]

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from core.history_validity import validity_triggers
+
 
 class Migration(migrations.Migration):
 
@@ -75,4 +77,5 @@ class Migration(migrations.Migration):
             model_name='historicalsite',
             index=models.Index(fields=['history_date', 'history_valid_until'], name='counter_his_history_8ff90a_idx'),
         ),
+        validity_triggers("counter"),
     ]

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from core.history_validity import validity_triggers
+
 
 class Migration(migrations.Migration):
 
@@ -48,4 +50,5 @@ class Migration(migrations.Migration):
             model_name='historicalsection',
             index=models.Index(fields=['history_date', 'history_valid_until'], name='layout_hist_history_f7568e_idx'),
         ),
+        validity_triggers("layout"),
     ]

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from core.history_validity import validity_triggers
+
 
 class Migration(migrations.Migration):
 
@@ -57,4 +59,5 @@ class Migration(migrations.Migration):
             model_name='historicalpointnote',
             index=models.Index(fields=['history_date', 'history_valid_until'], name='meetings_hi_history_dac949_idx'),
         ),
+        validity_triggers("meetings"),
     ]

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from core.history_validity import validity_triggers
+
 
 class Migration(migrations.Migration):
 
@@ -40,4 +42,5 @@ class Migration(migrations.Migration):
             model_name='historicalsite',
             index=models.Index(fields=['history_date', 'history_valid_until'], name='pbx_histori_history_566bff_idx'),
         ),
+        validity_triggers("pbx"),
     ]

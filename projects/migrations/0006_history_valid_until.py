@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from core.history_validity import validity_triggers
+
 
 class Migration(migrations.Migration):
 
@@ -111,4 +113,5 @@ class Migration(migrations.Migration):
             model_name='historicalstatus',
             index=models.Index(fields=['history_date', 'history_valid_until'], name='projects_hi_history_88b7f3_idx'),
         ),
+        validity_triggers("projects"),
     ]

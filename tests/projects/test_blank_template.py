@@ -53,34 +53,37 @@ def test_a_fresh_migrate_has_no_programme_data():
 
 
 @pytest.mark.django_db
-def test_the_blank_is_the_data_sheets_header_with_no_rows_and_its_rules(viewer_client):
+def test_the_blank_is_the_data_sheets_headers_with_no_rows_and_their_rules(viewer_client):
+    """The items sheet and the plans' and concerns' long tables, as the data sheet is written
+    (one value per cell), then a rule for every column of every sheet."""
     book = _blank(viewer_client)
-    sheet = book[datasheet.SHEET_TITLE]
-    rows = list(sheet.iter_rows(values_only=True))
-    years = [_this_year(), _this_year() + 1, _this_year() + 2]  # none registered yet
-
-    assert book.sheetnames == [datasheet.SHEET_TITLE, blank.RULES_TITLE]
-    assert list(rows[0]) == datasheet.columns(years, datasheet.MIN_BUDGET_COLUMNS)
-    assert len(rows) == 1
+    assert book.sheetnames == [
+        datasheet.SHEET_TITLE,
+        datasheet.PLANS_TITLE,
+        datasheet.CONCERNS_TITLE,
+        blank.RULES_TITLE,
+    ]
+    headers = {}
+    for title in book.sheetnames[:3]:
+        rows = list(book[title].iter_rows(values_only=True))
+        assert len(rows) == 1, title
+        headers[title] = list(rows[0])
+    assert headers == {
+        datasheet.SHEET_TITLE: datasheet.columns(datasheet.MIN_BUDGET_COLUMNS),
+        datasheet.PLANS_TITLE: datasheet.PLAN_HEADER,
+        datasheet.CONCERNS_TITLE: datasheet.CONCERN_HEADER,
+    }
     rules = list(book[blank.RULES_TITLE].iter_rows(values_only=True))
-    assert [rule[0] for rule in rules[1:]] == list(rows[0])
-    assert all(rule[1] and rule[2] for rule in rules[1:])
-    (amounts,) = sheet.data_validations.dataValidation
+    assert [(r[0], r[1]) for r in rules[1:]] == [
+        (title, column) for title, header in headers.items() for column in header
+    ]
+    assert all(rule[2] and rule[3] for rule in rules[1:])
+    (amounts,) = book[datasheet.SHEET_TITLE].data_validations.dataValidation
     assert (amounts.type, amounts.operator, amounts.formula1) == (
         "whole",
         "greaterThanOrEqual",
         "0",
     )
-
-
-@pytest.mark.django_db
-def test_the_blank_takes_the_registered_years(viewer_client, source_data):
-    header = [c.value for c in _blank(viewer_client)[datasheet.SHEET_TITLE][1]]
-    assert [c for c in header if c.endswith("の計画")] == [
-        "令和3年度の計画",
-        "令和4年度の計画",
-        "令和5年度の計画",
-    ]
 
 
 @pytest.mark.django_db
@@ -105,11 +108,14 @@ def test_a_new_installation_loads_the_filled_blank_with_its_lists(
         datasheet.NAME: "書かない窓口",
         datasheet.STATUS: "継続",
         datasheet.budget_column(1): 1200,
-        datasheet.plan_column(year): "申請書の電子化\n窓口の端末設定",
-        datasheet.CONCERNS: "職員の研修",
     }
     for column, value in values.items():
         sheet.cell(2, header.index(column) + 1).value = value
+    plans = book[datasheet.PLANS_TITLE]
+    for line, text in enumerate(["申請書の電子化", "窓口の端末設定"], start=1):
+        plans.append([None, "書かない窓口", year, None, line, text])
+    plans.append([None, "書かない窓口", year + 1, None, 1, "全支所へ展開"])
+    book[datasheet.CONCERNS_TITLE].append([None, "書かない窓口", 1, "職員の研修"])
 
     preview = upload(editor_web, "記入済み.xlsx", _bytes(book))
 
@@ -119,7 +125,7 @@ def test_a_new_installation_loads_the_filled_blank_with_its_lists(
     ]
     assert "新しい設置のため、区分「窓口」を登録します。" in notices(preview)
     assert "新しい設置のため、状況「継続」を登録します。" in notices(preview)
-    registered = "」「".join(fiscal_year_label(y) for y in (year, year + 1, year + 2))
+    registered = "」「".join(fiscal_year_label(y) for y in (year, year + 1))
     assert f"新しい設置のため、計画年度「{registered}」を登録します。" in notices(preview)
     assert ScheduleItem.objects.count() == Category.objects.count() == 0  # a preview writes nothing
 
@@ -136,11 +142,8 @@ def test_a_new_installation_loads_the_filled_blank_with_its_lists(
     assert [line.amount for line in item.budget_lines.all()] == [1200]
     assert item.plans.get(year__start_year=year).lines == ["申請書の電子化", "窓口の端末設定"]
     assert [c.text for c in item.concerns.all()] == ["職員の研修"]
-    assert sorted(ProgrammeYear.objects.values_list("start_year", flat=True)) == [
-        year,
-        year + 1,
-        year + 2,
-    ]
+    assert item.plans.get(year__start_year=year + 1).lines == ["全支所へ展開"]
+    assert sorted(ProgrammeYear.objects.values_list("start_year", flat=True)) == [year, year + 1]
     record = Category.history.get()
     assert record.history_user == editor
     assert record.history_change_reason == "Excel取込：記入済み.xlsx"
