@@ -228,7 +228,7 @@ def test_a_failure_while_writing_hourly_counts_writes_nothing(source_data, edito
 def test_the_hourly_command_reads_every_encoding_and_never_doubles(source_data, tmp_path, kind):
     name, content = as_file(HOURLY, kind)
     path = write(tmp_path, name, content)
-    assert "時間帯別の受付件数を取り込みました（1件の変更（追加1件））" in run(
+    assert "時間帯別の受付件数を取り込みました（1件の追加）" in run(
         "import_hourly_tallies", path
     )
     assert "変更なし" in run("import_hourly_tallies", path)
@@ -240,7 +240,7 @@ def test_the_hourly_command_reads_every_encoding_and_never_doubles(source_data, 
 def test_the_payments_command_reads_every_encoding_and_never_doubles(source_data, tmp_path, kind):
     name, content = as_file(PAYMENTS, kind)
     path = write(tmp_path, name, content)
-    assert "キャッシュレス決済を取り込みました（3件の変更（追加3件））" in run(
+    assert "キャッシュレス決済を取り込みました（3件の追加）" in run(
         "import_payments", path
     )
     assert "変更なし" in run("import_payments", path)
@@ -339,7 +339,7 @@ def test_a_failure_injected_mid_file_leaves_no_payment_written(source_data, tmp_
 def test_the_sample_files_are_read_without_errors(source_data):
     docs = settings.BASE_DIR / "docs"
     out = run("import_hourly_tallies", docs / "counter_hourly_sample.csv")
-    assert "（1件の変更（追加1件））" in out
+    assert "（1件の追加）" in out
     assert totals() == (64, 38)
     out = run("import_payments", docs / "counter_payments_sample.csv")
-    assert "（3件の変更（追加3件））" in out
+    assert "（3件の追加）" in out
