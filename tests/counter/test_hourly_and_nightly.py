@@ -228,9 +228,7 @@ def test_a_failure_while_writing_hourly_counts_writes_nothing(source_data, edito
 def test_the_hourly_command_reads_every_encoding_and_never_doubles(source_data, tmp_path, kind):
     name, content = as_file(HOURLY, kind)
     path = write(tmp_path, name, content)
-    assert "時間帯別の受付件数を取り込みました（1件の追加）" in run(
-        "import_hourly_tallies", path
-    )
+    assert "時間帯別の受付件数を取り込みました（1件の追加）" in run("import_hourly_tallies", path)
     assert "変更なし" in run("import_hourly_tallies", path)
     assert totals() == (64, 38)
     assert ReceptionTally.objects.filter(day=DAY).count() == 2  # 本庁 and the all-sites total
@@ -240,9 +238,7 @@ def test_the_hourly_command_reads_every_encoding_and_never_doubles(source_data, 
 def test_the_payments_command_reads_every_encoding_and_never_doubles(source_data, tmp_path, kind):
     name, content = as_file(PAYMENTS, kind)
     path = write(tmp_path, name, content)
-    assert "キャッシュレス決済を取り込みました（3件の追加）" in run(
-        "import_payments", path
-    )
+    assert "キャッシュレス決済を取り込みました（3件の追加）" in run("import_payments", path)
     assert "変更なし" in run("import_payments", path)
     paid = selectors.cashless(AsOf(dt.date(2026, 1, 1)), AFTER)
     assert (paid.count, paid.amount) == (6, 2400)

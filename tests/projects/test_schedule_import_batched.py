@@ -383,7 +383,9 @@ def test_the_queries_of_an_apply_do_not_grow_with_its_rows(viewer_client, source
     small, small_reads = apply_queries(viewer_client, editor, 100)
     ScheduleItem.objects.filter(name__startswith="追加項目").delete()
     large, large_reads = apply_queries(viewer_client, editor, 1000)
-    assert small < 30
+    # A handful of statements, whatever the rows: on PostgreSQL the apply also takes its advisory
+    # locks (per importer and per model), and the long tables' plans are read with the items.
+    assert small <= 32, small
     # Nothing is read row by row: the same reads for 1,000 rows as for 100.
     assert large_reads == small_reads
     # The writes come in batches: 4 of them (the budget lines' and the plans' updates and
