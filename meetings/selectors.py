@@ -122,16 +122,10 @@ def meeting_dates() -> list[tuple[dt.date, str]]:
     return [(held_on, f"{wareki(held_on)} {subject}") for held_on, subject in rows]
 
 
-def meeting_for_workbook(meeting_id: int | None, day: dt.date) -> Meeting | None:
-    """The meeting whose papers lead the workbook, with its agenda paper and points.
-
-    The chosen meeting if ``meeting_id`` is given (None if it does not exist), else the last
-    meeting held on or before ``day``. Two queries: the meeting with its paper, the points.
-    """
-    items = meeting_with_papers()
-    if meeting_id is not None:
-        return items.filter(pk=meeting_id).first()
-    return items.filter(held_on__lte=day).order_by("-held_on", "-id").first()
+def meeting_for_workbook(meeting_id: int) -> Meeting | None:
+    """The meeting whose papers lead the workbook, with its agenda paper and points (None if
+    there is no such meeting). Two queries: the meeting with its paper, the points."""
+    return meeting_with_papers().filter(pk=meeting_id).first()
 
 
 # --- Commitments (決定事項・指示事項) ----------------------------------------------------------

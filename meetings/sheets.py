@@ -126,7 +126,7 @@ def note_only(ws, text: str) -> None:
 
 
 class MeetingFormSheet(Sheet):
-    """A paper of the workbook's meeting: the chosen one, or the last up to the as-of date."""
+    """A paper of the meeting the download chose (``?meeting=``); a plain date has none."""
 
     permission = "meetings.view_meeting"
     options = {"meeting": forms.IntegerField(required=False, min_value=1)}
@@ -136,12 +136,15 @@ class MeetingFormSheet(Sheet):
         meeting_id = context.options.get("meeting")
         return context.as_of.once(
             f"meetings.workbook_meeting.{meeting_id}",
-            lambda: selectors.meeting_for_workbook(meeting_id, context.as_of.day),
+            lambda: selectors.meeting_for_workbook(meeting_id),
         )
 
+    def included(self, context: WorkbookContext) -> bool:
+        # A plain date's workbook is the programme's state, not a meeting's papers: no meeting
+        # form leads it (the meeting page's 会議資料 button chooses the meeting).
+        return bool(context.options.get("meeting"))
+
     def file_title(self, context: WorkbookContext) -> str | None:
-        if not context.options.get("meeting"):
-            return None  # a plain date: the file is named by the date, not by a meeting
         meeting = self.meeting(context)
         if meeting is None:
             return None

@@ -46,6 +46,10 @@ class Sheet:
     def visible_to(self, user) -> bool:
         return not self.permission or user.has_perm(self.permission)
 
+    def included(self, context: WorkbookContext) -> bool:
+        """Whether this download holds the sheet: a meeting's forms only when a meeting is chosen."""
+        return True
+
     def file_title(self, context: WorkbookContext) -> str | None:
         """What the file is, if this sheet's options make it something (会議資料_令和4年11月1日)."""
         return None
@@ -66,6 +70,11 @@ def sheets_for(user) -> list[Sheet]:
     return [sheet for sheet in sheets if user is None or sheet.visible_to(user)]
 
 
+def sheets_in(context: WorkbookContext) -> list[Sheet]:
+    """The sheets of one download: those its user may view and its options call for."""
+    return [sheet for sheet in sheets_for(context.user) if sheet.included(context)]
+
+
 def options_form(chosen: list[Sheet], data=None) -> forms.Form:
     """A form of every option the given sheets declare (an option shared by sheets once)."""
     fields: dict[str, forms.Field] = {}
@@ -77,10 +86,10 @@ def options_form(chosen: list[Sheet], data=None) -> forms.Form:
 
 
 def build_workbook(context: WorkbookContext) -> Workbook:
-    """Every registered sheet the context's user may view, in order."""
+    """Every registered sheet the context's user may view and its options call for, in order."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for sheet in sheets_for(context.user):
+    for sheet in sheets_in(context):
         worksheet = workbook.create_sheet(sheet.title[:31])
         sheet.write(worksheet, context)
     return workbook
@@ -89,7 +98,7 @@ def build_workbook(context: WorkbookContext) -> Workbook:
 def workbook_filename(context: WorkbookContext) -> str:
     """会議資料_令和4年11月1日.xlsx when a sheet's options make it a meeting's papers, else
     西予市DX推進_令和8年11月28日時点.xlsx: the name says what the user chose, nothing more."""
-    for sheet in sheets_for(context.user):
+    for sheet in sheets_in(context):
         title = sheet.file_title(context)
         if title:
             return f"{title}.xlsx"

@@ -19,8 +19,12 @@ REPORT = "会議結果報告書"
 AGENDA = "重要計画付議(報告)書"
 
 
-def workbook(day=dt.date(2022, 11, 1), meeting_id=None):
-    """The workbook as a reader sees it: built, saved and loaded back."""
+SOURCE_MEETING = 1  # pk of the 2022-11-01 meeting in fixtures/meeting_2022_11_01.json
+
+
+def workbook(day=dt.date(2022, 11, 1), meeting_id=SOURCE_MEETING):
+    """The workbook as a reader sees it: built, saved and loaded back (a meeting's papers
+    unless ``meeting_id`` is None: then a plain date's)."""
     options = {"meeting": meeting_id} if meeting_id else {}
     built = build_workbook(WorkbookContext(as_of=AsOf(day), options=options))
     buffer = io.BytesIO()
@@ -187,27 +191,34 @@ def test_chosen_meeting_leads_the_workbook_whatever_the_date(source_data):
 
 
 @pytest.mark.django_db
-def test_without_a_meeting_id_the_last_meeting_up_to_the_date_is_shown(source_data):
-    make_meeting(dt.date(2022, 12, 1), subject="後の会議")
+def test_a_plain_dates_workbook_holds_no_meeting_form(source_data):
+    """Without a chosen meeting the workbook is the programme's state on the day: no meeting's
+    forms, whichever meeting was the last before it."""
+    for day in (dt.date(2022, 11, 1), dt.date(2022, 3, 13)):
+        titles = workbook(day=day, meeting_id=None).sheetnames
 
-    assert "新しい生活様式に対応した推進等 DX の推進" in values(workbook()[REPORT])
-    assert "後の会議" in values(workbook(day=dt.date(2022, 12, 1))[REPORT])
+        assert REPORT not in titles and AGENDA not in titles
+        assert "前回までの指示事項の対応状況" not in titles
+        assert titles  # the areas' sheets are still there
 
 
 @pytest.mark.django_db
-def test_no_meeting_up_to_the_date_writes_a_note_and_still_sets_up_the_page(source_data):
-    book = workbook(day=dt.date(2022, 3, 13))
+def test_a_chosen_meeting_leads_the_workbook_whatever_the_date(source_data):
+    later = make_meeting(dt.date(2022, 12, 1), subject="後の会議")
+
+    assert "新しい生活様式に対応した推進等 DX の推進" in values(workbook()[REPORT])
+    assert "後の会議" in values(workbook(day=dt.date(2022, 12, 1), meeting_id=later.pk)[REPORT])
+
+
+@pytest.mark.django_db
+def test_unknown_meeting_id_writes_a_note_and_still_sets_up_the_page(source_data):
+    book = workbook(meeting_id=999)
 
     for title in (REPORT, AGENDA):
         ws = book[title]
         assert ws["A1"].value == "該当する会議はありません。"
         assert ws.page_setup.paperSize == 9
         assert ws.sheet_properties.pageSetUpPr.fitToPage is True
-
-
-@pytest.mark.django_db
-def test_unknown_meeting_id_writes_a_note(source_data):
-    assert workbook(meeting_id=999)[REPORT]["A1"].value == "該当する会議はありません。"
 
 
 @pytest.mark.django_db

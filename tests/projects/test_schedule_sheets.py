@@ -12,7 +12,7 @@ from projects.models import BudgetLine, ScheduleItem
 
 @pytest.fixture
 def workbook(viewer_client, source_data):
-    response = viewer_client.get("/workbook/?as_of=2022-11-01")
+    response = viewer_client.get("/workbook/?as_of=2022-11-01&meeting=1")
     assert response.status_code == 200
     return load_workbook(io.BytesIO(response.content))
 

@@ -115,7 +115,9 @@ def test_a_user_sees_only_the_panels_and_sheets_of_what_they_may_view(client, so
     client.force_login(user)
     html = client.get("/?as_of=2022-11-01").content.decode()
     assert 'id="panel-meetings"' in html and 'id="panel-schedule"' not in html
-    workbook = load_workbook(io.BytesIO(client.get("/workbook/?as_of=2022-11-01").content))
+    workbook = load_workbook(
+        io.BytesIO(client.get("/workbook/?as_of=2022-11-01&meeting=1").content)
+    )
     assert workbook.sheetnames == [
         "会議結果報告書",
         "重要計画付議(報告)書",

@@ -23,7 +23,7 @@ def test_libreoffice_converts_the_meeting_workbook_to_pdf(
     soffice, viewer_client, source_data, tmp_path
 ):
     workbook = tmp_path / "会議結果報告書_令和4年11月1日.xlsx"
-    workbook.write_bytes(viewer_client.get("/workbook/?as_of=2022-11-01").content)
+    workbook.write_bytes(viewer_client.get("/workbook/?as_of=2022-11-01&meeting=1").content)
     result = subprocess.run(
         [
             soffice,
@@ -68,7 +68,7 @@ def test_the_forms_print_era_dates_from_date_cells_and_break_no_word(
 
     from openpyxl import load_workbook
 
-    content = viewer_client.get("/workbook/?as_of=2022-11-01").content
+    content = viewer_client.get("/workbook/?as_of=2022-11-01&meeting=1").content
     book = load_workbook(io.BytesIO(content))
     held_on = book["会議結果報告書"]["C5"]
     assert held_on.value == dt.datetime(2022, 11, 1)  # a date cell, not text
