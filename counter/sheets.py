@@ -56,6 +56,11 @@ def _table(ws, row: int, header: list[str], rows: list[list], widths=None) -> in
     for column, title in enumerate(header):
         cell = f"{chr(65 + column)}{row}"
         form_cell(ws, cell, title, bold=True, horizontal="center")
+    # A header that names its source (集計値（再構成したデモデータ）) wraps: the row fits it.
+    ws.row_dimensions[row].height = max(
+        row_height(str(title), WIDTHS[column] - 1, minimum=20)
+        for column, title in enumerate(header)
+    )
     row += 1
     for values in rows:
         for column, value in enumerate(values):
@@ -120,27 +125,26 @@ class CounterFormSheet(CounterSheet):
             fig.key.removeprefix("counter_published_"): fig
             for fig in selectors.published_figures(as_of)
         }
-        source = str(figures[0].source.label)
+        # Each column names where its figures come from (the paper has no footnote for it):
+        # the counted figures' source (再構成したデモデータ for the fixtures), the paper's.
         row = _text(ws, row + 1, _("■ 受付の実績"), bold=True)
         row = _table(
             ws,
             row,
-            [_("指標"), _("集計値"), _("公表値")],
+            [
+                _("指標"),
+                _("集計値（%(source)s）") % {"source": figures[0].source.label},
+                _("公表値（令和4年11月1日会議資料、%(start)s～%(end)s）")
+                % {
+                    "start": wareki(selectors.SOURCE_PERIOD[0]),
+                    "end": wareki(selectors.SOURCE_PERIOD[1]),
+                },
+            ],
             [
                 _figure_row(figures[0], published.get("received")),
                 _figure_row(figures[1], published.get("handled")),
                 _figure_row(figures[2], published.get("rate")),
             ],
-        )
-        row = _text(
-            ws,
-            row - 1,
-            _("集計値の出典：%(source)s。公表値：令和4年11月1日会議資料（%(start)s～%(end)s）。")
-            % {
-                "source": source,
-                "start": wareki(selectors.SOURCE_PERIOD[0]),
-                "end": wareki(selectors.SOURCE_PERIOD[1]),
-            },
         )
 
         row = _text(ws, row + 1, _("■ キャッシュレス決済"), bold=True)

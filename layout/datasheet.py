@@ -1,7 +1,8 @@
 """The seat plan as a data sheet in the city's layout: the printed columns, one row per section.
 
 The same columns are downloaded (CSV, .xlsx), written into the workbook and read back by the
-import (``imports.py``): 階数 and フロア as printed, 過不足 as printed (△ for negatives; the
+import (``imports.py``), except that the plan's year is named as data sheets name years
+(2023年度（令和5年度）職員数, where the paper prints R5職員数): 階数 and フロア as printed, 過不足 as printed (△ for negatives; the
 computed value where nothing was printed), then two columns the import reads for reference
 only: 過不足（計算） and 必要数－人数.
 """
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
 
+from core.japanese import fiscal_year_heading
 from core.spreadsheets import data_sheet
 
 from .selectors import PlanRow, column_headers
@@ -23,7 +25,12 @@ WIDTHS = (12, 40, 10, 10, 10, 10, 10, 10, 10, 12, 12)
 
 
 def header(fiscal_year: int) -> list[str]:
-    return [*column_headers(fiscal_year), _(COMPUTED), _(OVER_HEADCOUNT)]
+    """The data sheet's and the CSV's header: the plan's columns named 2023年度（令和5年度）職員数."""
+    return [
+        *column_headers(fiscal_year, year_label=fiscal_year_heading),
+        _(COMPUTED),
+        _(OVER_HEADCOUNT),
+    ]
 
 
 def shown_balance(row: PlanRow) -> int:

@@ -51,12 +51,23 @@ REIWA = next(era for era in ERAS if era.name == "令和")
 
 
 def plan_column_year(header: str, kind: str) -> int | None:
-    """R5職員数 → 2023 (kind 職員数 or 会計年度); also 令和5年度職員数."""
+    """R5職員数 → 2023 (kind 職員数 or 会計年度); also 令和5年度職員数 and the data sheet's
+    2023年度（令和5年度）職員数 (its two years must agree)."""
     label = normalise_label(header)
+    western = re.fullmatch(rf"(\d{{4}})年度(?:\((?:R|令和)(元|\d+)年度\))?{kind}", label)
+    if western:
+        year = int(western[1])
+        if western[2] and _reiwa(western[2]) != year:
+            return None
+        return year
     match = re.fullmatch(rf"(?:R|令和)(元|\d+)(?:年度)?{kind}", label, flags=re.IGNORECASE)
     if not match:
         return None
-    return REIWA.year_one + (1 if match[1] == "元" else int(match[1])) - 1
+    return _reiwa(match[1])
+
+
+def _reiwa(year: str) -> int:
+    return REIWA.year_one + (1 if year == "元" else int(year)) - 1
 
 
 @dataclass(eq=False)

@@ -381,9 +381,13 @@ class LayoutTable:
         return [floor for building in self.buildings for floor in building.floors]
 
 
-def column_headers(fiscal_year: int | None) -> list[str]:
-    """The printed table's header: 階数 フロア 現職員数 現会計年度 R5職員数 R5会計年度 …."""
-    year = fiscal_year_abbr(fiscal_year) if fiscal_year else _("計画")
+def column_headers(fiscal_year: int | None, year_label=fiscal_year_abbr) -> list[str]:
+    """The printed table's header: 階数 フロア 現職員数 現会計年度 R5職員数 R5会計年度 ….
+
+    ``year_label`` names the plan's year: R5 as printed; the data sheet gives
+    2023年度（令和5年度） (the Western year first, as the ministry's rules ask).
+    """
+    year = year_label(fiscal_year) if fiscal_year else _("計画")
     return [
         _("階数"),
         _("フロア"),

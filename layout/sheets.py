@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
 from core.formsheet import row_height
 from core.japanese import fiscal_year_label, number
+from core.organisation import brand
 from core.spreadsheets import form_cell, set_widths, setup_page, write_cell
 from reports.workbook import Sheet, WorkbookContext
 
@@ -67,6 +69,12 @@ class LayoutFormSheet(Sheet):
                 ws, ws.cell(2, column).coordinate, text, bold=True, horizontal="center"
             )
             cell.fill = HEADER_FILL
+        # What 過不足 and 確認 mean, where a reader looks for it and the printed page does not
+        # show it (the paper has no footnote): a comment on each header.
+        ws["I2"].comment = Comment(_("確保席数－必要数（△は不足）。印刷値がある行は印刷値。"), "")
+        ws["J2"].comment = Comment(
+            _("印刷された過不足が計算（確保席数－必要数）と違う行に、両方を示します。"), brand()
+        )
         row = 3
         for building in table.buildings:
             for floor in building.floors:
@@ -96,20 +104,17 @@ class LayoutFormSheet(Sheet):
             row += 1
         grand = table.grand
         self._row(ws, row, _("合計"), None, _counts(grand), grand.balance, total=True)
-        note = _(
-            "過不足は確保席数－必要数を計算した値（△は不足）。印刷された過不足が計算と違う行は"
-            "印刷値のまま載せ、「確認」欄に両方を示しています。"
-        )
+        last = row
         if table.cut:
-            note += _(
+            # Only a plan longer than a printed page is cut; the paper never is, so this is
+            # the one line under the table, and only then.
+            last = row + 1
+            note = _(
                 "全%(count)s行のうち先頭の%(shown)s行を載せています（計はすべての行の合計）。"
-            ) % {
-                "count": number(table.count),
-                "shown": number(table.shown),
-            }
-        form_cell(ws, f"A{row + 1}:J{row + 1}", note, border=False, size=9, wrap=False)
+            ) % {"count": number(table.count), "shown": number(table.shown)}
+            form_cell(ws, f"A{last}:J{last}", note, border=False, size=9, wrap=False)
         ws.freeze_panes = "C3"
-        ws.print_area = f"A1:J{row + 1}"
+        ws.print_area = f"A1:J{last}"
 
     @staticmethod
     def _row(ws, row, floor, section, counts, balance, *, total=False):

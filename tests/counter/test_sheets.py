@@ -38,7 +38,11 @@ def test_form_sheet_shows_the_papers_figures_beside_the_published_ones(viewer_cl
         "合計": ["221", "118,120"],
     }
     words = " ".join(str(v) for r in rows for v in r if v)
-    assert "再構成したデモデータ" in words
+    # Each column names its source in its header; no footnote the paper lacks.
+    header = next(r for r in rows if r[0] == "指標")
+    assert header[1] == "集計値（再構成したデモデータ）"
+    assert header[2] == "公表値（令和4年11月1日会議資料、令和4年5月9日～令和4年10月21日）"
+    assert "出典" not in words
     assert "多い時間帯：10時台、13時台、14時台" in words
     assert "本庁 総合窓口開設：令和4年5月9日" in words
     assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)

@@ -260,6 +260,20 @@ def test_plan_year_columns_must_agree(editor_web, source_data):
     )
 
 
+def test_the_data_sheets_year_headers_are_read_and_must_agree_with_their_era(
+    editor_web, source_data
+):
+    western = PRINTED_TABLE.replace("R5職員数", "2023年度（令和5年度）職員数").replace(
+        "R5会計年度", "2023年度(令和5年度)会計年度"
+    )
+    assert errors(upload(editor_web, "data.csv", csv_of(western))) == []
+    before = snapshot()
+    wrong = western.replace("2023年度（令和5年度）職員数", "2023年度（令和4年度）職員数")
+    refused = errors(upload(editor_web, "bad.csv", csv_of(wrong)))
+    assert any("職員数" in e[1] and "ありません" in e[2] for e in refused)
+    assert snapshot() == before
+
+
 def test_a_viewer_cannot_import(viewer_client, source_data):
     response = viewer_client.post(
         IMPORT_URL, {"file": SimpleUploadedFile("a.csv", csv_of(PRINTED_TABLE))}

@@ -106,8 +106,11 @@ def test_csv_download_in_the_citys_layout(viewer_client, source_data):
     content = b"".join(response.streaming_content)
     assert content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    # The printed columns, the plan's year named as data name years (the paper: R5職員数).
     assert rows[0][:9] == [
-        "階数", "フロア", "現職員数", "現会計年度", "R5職員数", "R5会計年度", "確保席数", "必要数", "過不足",
+        "階数", "フロア", "現職員数", "現会計年度",
+        "2023年度（令和5年度）職員数", "2023年度（令和5年度）会計年度",
+        "確保席数", "必要数", "過不足",
     ]  # fmt: skip
     assert rows[7][:11] == [
         "4階",

@@ -65,9 +65,20 @@ def test_form_sheet_prints_the_table_with_totals_and_flags(workbook):
     assert ws.page_setup.orientation == "landscape"
 
 
+def test_form_sheet_has_no_footnote_and_explains_its_columns_in_comments(workbook):
+    ws = workbook["座席計画"]
+    last = max(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value is not None)
+    assert ws.cell(last, 1).value == "合計"  # the table ends the printed page, as on the paper
+    assert ws.print_area.endswith(f"$A$1:$J${last}")  # no line printed under it
+    assert "確保席数－必要数" in ws["I2"].comment.text
+    assert "両方を示します" in ws["J2"].comment.text
+
+
 def test_data_sheet(workbook):
     ws = workbook["座席計画(データ)"]
     values = [[c.value for c in row] for row in ws.iter_rows()]
+    # The plan's year as data sheets name years: the Western year, the era beside it.
+    assert values[0][4:6] == ["2023年度（令和5年度）職員数", "2023年度（令和5年度）会計年度"]
     assert values[0][8:11] == ["過不足", "過不足（計算）", "必要数－人数"]
     assert len(values) == 11
     assert values[7] == ["4階", "総務、財政、まち、政策", 36, 0, 59, 1, 53, 59, -7, -6, -1]
