@@ -1,16 +1,18 @@
 """Loading the source papers' data (``fixtures/``) and the demo accounts.
 
 Each area app declares its fixtures (``ProgrammeAppConfig.source_fixtures``). Loading is
-idempotent: a fixture whose first row is already in the database is skipped, so running the
-set-up twice neither duplicates nor overwrites what staff have edited since.
+idempotent: a row already in the database is skipped, so running the set-up twice neither
+duplicates nor overwrites what staff have edited since, and a row a newer fixture adds arrives.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 import zoneinfo
 from collections import defaultdict
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -38,24 +40,59 @@ def source_fixtures():
 
 @transaction.atomic
 def load_source_data() -> list[str]:
-    """Load every app's source fixture not yet loaded; returns the names loaded.
+    """Load every app's source fixture rows not yet in the database; returns the fixtures
+    that added rows.
 
-    The loaded tables and their histories are analysed afterwards (``core.db.analyze``).
+    A row already there (by model and primary key) is left as staff may have edited it; a row
+    a newer version of a fixture adds (the DX talent table's 西予市 row, say) is loaded into an
+    existing installation too. The loaded tables and their histories are analysed afterwards
+    (``core.db.analyze``).
     """
     loaded = []
     models = set()
     for fixture in source_fixtures():
         path = FIXTURE_DIR / fixture.filename
         rows = json.loads(path.read_text(encoding="utf-8"))
-        first = rows[0]
-        if apps.get_model(first["model"]).objects.filter(pk=first["pk"]).exists():
+        missing = _missing_rows(rows)
+        if not missing:
             continue
-        call_command("loaddata", str(path), verbosity=0)
-        _start_history(rows, dt.date.fromisoformat(fixture.recorded_on), fixture.reason)
+        if len(missing) == len(rows):
+            call_command("loaddata", str(path), verbosity=0)
+        else:
+            _load_rows(missing, path.name)
+        _start_history(missing, dt.date.fromisoformat(fixture.recorded_on), fixture.reason)
         loaded.append(fixture.filename)
-        models.update(apps.get_model(row["model"]) for row in rows)
+        models.update(apps.get_model(row["model"]) for row in missing)
     analyze(sorted(models, key=lambda model: model._meta.label))
     return loaded
+
+
+def _missing_rows(rows: list[dict]) -> list[dict]:
+    """The fixture rows whose object was never in the database: not there now, and, for a
+    model with history, never recorded (an object staff deleted stays deleted)."""
+    pks_by_model = defaultdict(list)
+    for row in rows:
+        pks_by_model[row["model"]].append(row["pk"])
+    known = set()
+    for label, pks in pks_by_model.items():
+        model = apps.get_model(label)
+        known.update(
+            (label, pk) for pk in model.objects.filter(pk__in=pks).values_list("pk", flat=True)
+        )
+        if hasattr(model, "history"):
+            recorded = model.history.filter(**{f"{model._meta.pk.attname}__in": pks})
+            known.update(
+                (label, pk) for pk in recorded.values_list(model._meta.pk.attname, flat=True)
+            )
+    return [row for row in rows if (row["model"], row["pk"]) not in known]
+
+
+def _load_rows(rows: list[dict], name: str) -> None:
+    """loaddata of some rows of a fixture (it reads files only: a temporary one)."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / name
+        path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+        call_command("loaddata", str(path), verbosity=0)
 
 
 def _start_history(rows: list[dict], recorded_on: dt.date, reason: str) -> None:

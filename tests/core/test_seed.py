@@ -97,3 +97,36 @@ def test_demo_accounts_made_before_the_names_were_distinct_get_them(db):
     names = {u.username: person_name(u) for u in users.all()}
     assert names == {"editor": "デモ 編集者", "viewer": "デモ 閲覧者"}
     assert users.get(username="viewer").check_password("kept-2")
+
+
+def _forget(model, pks):
+    """As if the rows had never been loaded: the rows and every record of them gone."""
+    model.objects.filter(pk__in=pks).delete()
+    model.history.filter(id__in=pks).delete()
+
+
+def test_rows_a_newer_fixture_adds_reach_an_existing_installation(source_data):
+    """An installation loaded before the DX talent table had its 西予市 row gets it (and its
+    steps) on the next set-up; what staff edited or deleted stays as they left it."""
+    from projects.models import Initiative, Milestone
+
+    _forget(Milestone, [13, 14, 15])
+    _forget(Initiative, [6])
+    edited = Initiative.objects.get(pk=1)
+    edited.summary = "職員が書き直した概要"
+    edited.save()
+    Milestone.objects.get(pk=11).delete()  # deleted by staff: recorded in its history
+
+    assert load_source_data() == ["initiatives.json"]
+
+    assert Initiative.objects.get(pk=6).short_name == "西予市"
+    assert sorted(Milestone.objects.filter(initiative_id=6).values_list("pk", flat=True)) == [
+        13,
+        14,
+        15,
+    ]
+    assert Initiative.objects.get(pk=1).summary == "職員が書き直した概要"
+    assert not Milestone.objects.filter(pk=11).exists()
+    (record,) = Initiative.history.filter(id=6)
+    assert record.history_date.astimezone(TOKYO).date() == dt.date(2022, 10, 24)
+    assert load_source_data() == []
