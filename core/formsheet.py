@@ -6,14 +6,16 @@ height from the text it holds; these helpers compute it the same way for every a
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import unicodedata
 from collections.abc import Sequence
 
 from openpyxl.styles import Border
-from openpyxl.utils import range_boundaries
+from openpyxl.utils import get_column_letter, range_boundaries
 
-from .spreadsheets import THIN
+from .japanese import wareki
+from .spreadsheets import THIN, form_cell, form_date, set_widths, setup_page
 
 FONT_SIZE = 11
 LINE_HEIGHT = 16.5  # points per line of 11pt Mincho
@@ -77,3 +79,45 @@ def outline(ws, cell_range: str, side=THIN) -> None:
                 top=side if row == min_row else edge.top,
                 bottom=side if row == max_row else edge.bottom,
             )
+
+
+class ListedForm:
+    """A form that lists rows under a heading (前回までの指示事項の対応状況, 前回の会議からの変更):
+    A4 landscape, the heading on row 1, the column titles on row 2 (repeated on every printed
+    page), one row per entry fitted to its text, a centred line when there is nothing to list.
+
+    Each row is as tall as its longest wrapped cell.
+    """
+
+    def __init__(self, ws, heading: str, header: Sequence[str], widths: Sequence[float]):
+        self.ws, self.widths = ws, list(widths)
+        self.end = get_column_letter(len(self.widths))
+        form_cell(ws, f"A1:{self.end}1", heading, bold=True, size=14, border=False, wrap=False)
+        for column, text in enumerate(header, start=1):
+            form_cell(ws, f"{get_column_letter(column)}2", text, bold=True, horizontal="center")
+        self.row = 3
+
+    def add(self, values: Sequence) -> None:
+        """One row from column A; a date is a date cell printed in the era (令和4年11月1日)."""
+        texts = []
+        for column, value in enumerate(values, start=1):
+            cell = f"{get_column_letter(column)}{self.row}"
+            if isinstance(value, dt.date):
+                form_date(self.ws, cell, value, vertical="top")
+                texts.append(wareki(value))
+            else:
+                form_cell(self.ws, cell, value, vertical="top")
+                texts.append(str(value or ""))
+        self.ws.row_dimensions[self.row].height = max(
+            row_height(text, width - 1) for text, width in zip(texts, self.widths, strict=True)
+        )
+        self.row += 1
+
+    def finish(self, empty: str | None = None) -> None:
+        """Page set-up and print area; ``empty`` is printed when no row was added."""
+        if empty and self.row == 3:
+            form_cell(self.ws, f"A3:{self.end}3", empty, horizontal="center")
+            self.row = 4
+        set_widths(self.ws, self.widths)
+        setup_page(self.ws, landscape=True, title_rows="2:2")
+        self.ws.print_area = f"A1:{self.end}{max(self.row - 1, 2)}"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from core.formsheet import FONT_SIZE, column_range, outline, row_height
+from core.formsheet import FONT_SIZE, ListedForm, column_range, outline, row_height
 from core.japanese import wareki
 from core.organisation import organisation
 from core.spreadsheets import (
@@ -285,11 +285,9 @@ class FollowUpSheet(MeetingFormSheet):
             held_before=meeting.held_on,
             closed_since=previous.day if previous else None,
         )
-        end = get_column_letter(len(FOLLOW_UP_WIDTHS))
         heading_text = _("前回までの指示事項の対応状況（%(date)s時点）") % {
             "date": context.as_of.label
         }
-        form_cell(ws, f"A1:{end}1", heading_text, bold=True, size=14, border=False, wrap=False)
         header = [
             _("会議日"),
             _("種別"),
@@ -299,9 +297,7 @@ class FollowUpSheet(MeetingFormSheet):
             _("対応状況"),
             _("経過（最新）"),
         ]
-        for column, text in enumerate(header, start=1):
-            form_cell(ws, f"{get_column_letter(column)}2", text, bold=True, horizontal="center")
-        row = 3
+        form = ListedForm(ws, heading_text, header, FOLLOW_UP_WIDTHS)
         for item in found:
             due = wareki(item.due_on) if item.due_on else _("期限なし")
             if item.overdue:
@@ -309,26 +305,15 @@ class FollowUpSheet(MeetingFormSheet):
             note = ""
             if item.last_note is not None:
                 note = f"{wareki(item.last_note.noted_on)}：{item.last_note.text}"
-            values = [
-                item.held_on,
-                item.kind_label,
-                item.content,
-                item.owner,
-                due,
-                item.state_label,
-                note,
-            ]
-            form_date(ws, f"A{row}", item.held_on, vertical="top")
-            for column, value in enumerate(values[1:], start=2):
-                form_cell(ws, f"{get_column_letter(column)}{row}", value, vertical="top")
-            texts = [wareki(item.held_on), *values[1:]]
-            ws.row_dimensions[row].height = max(
-                row_height(str(v), w - 1) for v, w in zip(texts, FOLLOW_UP_WIDTHS, strict=True)
+            form.add(
+                [
+                    item.held_on,
+                    item.kind_label,
+                    item.content,
+                    item.owner,
+                    due,
+                    item.state_label,
+                    note,
+                ]
             )
-            row += 1
-        if not found:
-            form_cell(ws, f"A3:{end}3", _(NO_COMMITMENTS), horizontal="center")
-            row = 4
-        set_widths(ws, FOLLOW_UP_WIDTHS)
-        setup_page(ws, landscape=True, title_rows="2:2")
-        ws.print_area = f"A1:{end}{row - 1}"
+        form.finish(empty=_(NO_COMMITMENTS))

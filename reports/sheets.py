@@ -7,17 +7,14 @@ import re
 from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
 
 from core.figures import Figure
-from core.formsheet import row_height
+from core.formsheet import ListedForm
 from core.history import FieldChange
 from core.spreadsheets import (
     PERCENT_FORMAT,
     Formatted,
     data_sheet,
-    form_cell,
-    set_widths,
     setup_page,
 )
 from core.templatetags.japanese import wareki_datetime
@@ -108,6 +105,9 @@ class ChangesSheet(Sheet):
         return found, rows
 
 
+CHANGES_FORM_WIDTHS = (14, 22, 16, 12, 6, 14, 40, 40)
+
+
 class ChangesFormSheet(ChangesSheet):
     """前回の会議からの変更, to print with the papers: A4 landscape, one line per field."""
 
@@ -117,8 +117,6 @@ class ChangesFormSheet(ChangesSheet):
 
     def write(self, ws, context: WorkbookContext) -> None:
         found, rows = self.rows(context)
-        widths = [14, 22, 16, 12, 6, 14, 40, 40]
-        end = get_column_letter(len(widths))
         if found.baseline is None:
             heading = _("前回の会議からの変更（%(date)s時点）：比較する会議がありません") % {
                 "date": context.as_of.label
@@ -128,7 +126,6 @@ class ChangesFormSheet(ChangesSheet):
                 "baseline": found.baseline.label,
                 "date": context.as_of.label,
             }
-        form_cell(ws, f"A1:{end}1", heading, bold=True, size=14, border=False, wrap=False)
         header = [
             _("区分"),
             _("対象"),
@@ -139,24 +136,10 @@ class ChangesFormSheet(ChangesSheet):
             _("変更前"),
             _("変更後"),
         ]
-        for column, text in enumerate(header, start=1):
-            form_cell(ws, f"{get_column_letter(column)}2", text, bold=True, horizontal="center")
-        line = 3
+        form = ListedForm(ws, heading, header, CHANGES_FORM_WIDTHS)
         for area, target, when, user, action, _subject, _label, field, before, after, _r in rows:
-            values = [area, target, wareki_datetime(when), user, action, field, before, after]
-            for column, value in enumerate(values, start=1):
-                form_cell(ws, f"{get_column_letter(column)}{line}", value, vertical="top")
-            texts = [str(v or "") for v in values]
-            ws.row_dimensions[line].height = max(
-                row_height(text, width) for text, width in zip(texts, widths, strict=True)
-            )
-            line += 1
-        if not rows and found.baseline is not None:
-            form_cell(ws, f"A3:{end}3", _("変更なし"), horizontal="center")
-            line = 4
-        set_widths(ws, widths)
-        setup_page(ws, landscape=True, title_rows="2:2")
-        ws.print_area = f"A1:{end}{max(line - 1, 2)}"
+            form.add([area, target, wareki_datetime(when), user, action, field, before, after])
+        form.finish(empty=_("変更なし") if found.baseline is not None else None)
 
 
 class ChangesDataSheet(ChangesSheet):

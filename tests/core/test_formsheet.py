@@ -53,3 +53,27 @@ def test_outline_draws_the_outer_edges_and_keeps_the_inner_ones():
     assert ws["C3"].border.right.style == "medium" and ws["C3"].border.bottom.style == "medium"
     assert ws["B2"].border.right.style is None  # inside the block: untouched
     assert ws["A1"].border.left.style is None  # outside the block: untouched
+
+
+def test_a_listed_form_fits_each_row_prints_dates_in_the_era_and_says_when_empty():
+    import datetime as dt
+
+    from core.formsheet import ListedForm, row_height
+    from core.spreadsheets import ERA_DATE_FORMAT
+
+    ws = Workbook().active
+    form = ListedForm(ws, "見出し", ["日付", "内容"], (14, 20))
+    form.add([dt.date(2022, 11, 1), "長い内容" * 10])
+    form.finish(empty="ありません")
+
+    assert ws["A1"].value == "見出し" and [ws["A2"].value, ws["B2"].value] == ["日付", "内容"]
+    assert ws["A3"].value == dt.date(2022, 11, 1) and ws["A3"].number_format == ERA_DATE_FORMAT
+    assert ws.row_dimensions[3].height == row_height("長い内容" * 10, 19)
+    assert ws["A4"].value is None  # rows were listed: no empty line
+    assert ws.print_area.endswith("$A$1:$B$3")
+    assert ws.print_title_rows == "$2:$2"
+
+    empty = Workbook().active
+    form = ListedForm(empty, "見出し", ["日付", "内容"], (14, 20))
+    form.finish(empty="ありません")
+    assert empty["A3"].value == "ありません" and empty.print_area.endswith("$A$1:$B$3")
