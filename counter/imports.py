@@ -21,6 +21,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -101,16 +102,29 @@ def parse_handling(value: str) -> bool:
     return found
 
 
+def _needed(name: str, parse, *, required: bool = True) -> Column:
+    """A column every row fills (and, ``required``, that the header must name)."""
+    return Column(name, parse, required=required, blank=False)
+
+
+def _named(name: str, options, *, required: bool = True) -> Column:
+    """A column naming one of ``options`` (sites, methods) by its name; every row fills it."""
+    return _needed(name, choice(list(options), lambda o: o.name), required=required)
+
+
+def _count(name: str, maximum: int = MAX_COUNT, *, required: bool = True, blank: bool = False):
+    """A count or an amount: a whole number from 0 to ``maximum``."""
+    return Column(name, integer, required=required, blank=blank, min_value=0, max_value=maximum)
+
+
 def reception_columns() -> list[Column]:
     """The columns of a reception file (the sites and services are read once, here)."""
-    sites = list(Site.objects.all())
-    services_ = list(Service.objects.all())
     return [
-        Column(DAY, parse_date, required=True, blank=False),
-        Column(TIME, parse_time, required=True, blank=False),
-        Column(SITE, choice(sites, lambda s: s.name), required=True, blank=False),
-        Column(SERVICE, choice(services_, lambda s: s.name)),
-        Column(HANDLING, parse_handling, required=True, blank=False),
+        _needed(DAY, parse_date),
+        _needed(TIME, parse_time),
+        _named(SITE, Site.objects.all()),
+        Column(SERVICE, choice(list(Service.objects.all()), lambda s: s.name)),
+        _needed(HANDLING, parse_handling),
     ]
 
 
@@ -210,12 +224,47 @@ class ReceptionImporter(Importer):
 # --- Hourly tallies: systems that give only counts per hour ---------------------------------
 
 HOUR_OF_DAY, RECEIVED, HANDLED = "時間帯", "受付件数", "うち総合窓口での処理件数"
+HANDLED_SHORT = "うち総合窓口"
+# The wide layout's hour columns (after NFKC, no spaces): 8時台 / 8時 (receptions) and
+# うち総合窓口8時台 / 8時台（うち総合窓口） (of which handled at the general counter).
+WIDE_RECEIVED = re.compile(r"(\d{1,2})時台?(?:受付件数)?")
+WIDE_HANDLED = re.compile(
+    r"(?:うち総合窓口(?:での処理件数)?(\d{1,2})時台?)"
+    r"|(?:(\d{1,2})時台?\(?うち総合窓口(?:での処理件数)?\)?)"
+)
+
+
+def received_column(hour: int) -> str:
+    return _("%(hour)s時台") % {"hour": hour}
+
+
+def handled_column(hour: int) -> str:
+    return _("うち総合窓口%(hour)s時台") % {"hour": hour}
+
+
+def _wide_hour(header: str) -> tuple[int, bool] | None:
+    """(hour, of the handled) for a wide layout's hour header, or None."""
+    label = normalise_label(header)
+    match = WIDE_RECEIVED.fullmatch(label)
+    if match:
+        hour, handled = int(match.group(1)), False
+    else:
+        match = WIDE_HANDLED.fullmatch(label)
+        if match is None:
+            return None
+        hour, handled = int(match.group(1) or match.group(2)), True
+    return (hour, handled) if hour in HOURS else None
 
 
 class HourlyTallyImporter(Importer):
     """Receptions counted per site, day and hour, for reception systems that write no row per
     reception. Stored as the same daily tallies (with their 24 hours) that the receptions make,
     so every figure reads them alike.
+
+    Two layouts, told apart by the header: the long one (a row per site, day and hour: 時間帯,
+    受付件数, うち総合窓口での処理件数) and the wide one (a row per site and day, a column per
+    hour: 8時台, 9時台 … with うち総合窓口8時台 … beside them; an empty hour cell is 0). Both
+    become the same (site, day) → {hour: (received, handled)} and are checked alike.
 
     The same file twice: the file's (site, day)s replace their stored tallies as a whole (an
     hour the file lacks for such a day is 0), so importing it again changes nothing. A (site,
@@ -228,8 +277,13 @@ class HourlyTallyImporter(Importer):
     title = gettext_lazy("時間帯別の受付件数")
     instructions = (
         gettext_lazy(
-            "受付システムが1時間ごとの件数だけを書き出す場合のファイルです。列：受付日・時間帯"
-            "（9、9時台、9:00-10:00 など）・窓口・受付件数・うち総合窓口での処理件数。"
+            "受付システムが1時間ごとの件数だけを書き出す場合のファイルです。縦長の形式は列："
+            "受付日・時間帯（9、9時台、9:00-10:00 など）・窓口・受付件数・"
+            "うち総合窓口での処理件数。"
+        ),
+        gettext_lazy(
+            "横長の形式（1日・窓口ごとに1行）は列：受付日・窓口・8時台・9時台…（受付件数）と"
+            "うち総合窓口8時台・うち総合窓口9時台…（うち総合窓口での処理件数）。空欄は0件です。"
         ),
         gettext_lazy(
             "ファイルにある日（窓口ごと）の件数は、ファイルの内容にまるごと置き換わります"
@@ -241,42 +295,130 @@ class HourlyTallyImporter(Importer):
     models = (Reception, ReceptionTally)
 
     def declared_columns(self):
+        # 時間帯 and the counts are not required by the header search: the wide layout has
+        # none of them (``build`` checks each layout's columns).
         if not hasattr(self, "_columns"):
             self._columns = [
-                Column(DAY, parse_date, required=True, blank=False),
-                Column(HOUR_OF_DAY, parse_hour, required=True, blank=False),
-                Column(
-                    SITE,
-                    choice(list(Site.objects.all()), lambda s: s.name),
-                    required=True,
-                    blank=False,
-                ),
-                Column(
-                    RECEIVED, integer, required=True, blank=False, min_value=0, max_value=MAX_COUNT
-                ),
-                Column(
-                    HANDLED, integer, required=True, blank=False, min_value=0, max_value=MAX_COUNT
-                ),
+                _needed(DAY, parse_date),
+                _needed(HOUR_OF_DAY, parse_hour, required=False),
+                _named(SITE, Site.objects.all()),
+                _count(RECEIVED, required=False),
+                _count(HANDLED, required=False),
             ]
         return self._columns
+
+    def column(self, header: str) -> Column | None:
+        found = super().column(header)
+        if found is not None:
+            return found
+        hour = _wide_hour(header)
+        if hour is None:
+            return None
+        name = handled_column(hour[0]) if hour[1] else received_column(hour[0])
+        return _count(name, required=False, blank=True)
+
+    def resembles_column(self, header: str) -> bool:
+        # 25時台, 8時半: an hour column that is not one hour of the day is refused, not ignored.
+        return bool(re.search(r"\d.*時", normalise_label(header))) or super().resembles_column(
+            header
+        )
+
+    def _hours(self, sheet: ParsedTable, result: Result) -> Iterator[tuple]:
+        """(row, site, day, hour, received, handled, column of the hour) of either layout; a
+        header that is neither, or lacks a column its layout needs, is refused at its row."""
+        wide = {name: _wide_hour(name) for name in sheet.columns if _wide_hour(name) is not None}
+        if sheet.has(HOUR_OF_DAY) or not wide:
+            missing = [c for c in (HOUR_OF_DAY, RECEIVED, HANDLED) if not sheet.has(c)]
+            if wide:
+                result.error(
+                    sheet.header_row,
+                    HOUR_OF_DAY,
+                    _(
+                        "「時間帯」の列と「8時台」のような時間帯ごとの列の両方があります。"
+                        "どちらか一方の形式にしてください。"
+                    ),
+                )
+                return
+            for column in missing:
+                result.error(
+                    sheet.header_row,
+                    column,
+                    _(
+                        "必須の列「%(column)s」がありません（横長の形式なら「8時台」のような"
+                        "時間帯ごとの列が必要です）。"
+                    )
+                    % {"column": column},
+                )
+            if missing:
+                return
+            for row in sheet.rows:
+                if not row.has_errors:
+                    yield (
+                        row.number,
+                        row.get(SITE),
+                        row.get(DAY),
+                        row.get(HOUR_OF_DAY),
+                        row.get(RECEIVED),
+                        row.get(HANDLED),
+                        HOUR_OF_DAY,
+                    )
+            return
+        hours = sorted({hour for hour, _handled in wide.values()})
+        unpaired = [
+            name
+            for hour in hours
+            for name in (received_column(hour), handled_column(hour))
+            if name not in wide
+        ]
+        for name in unpaired:
+            result.error(
+                sheet.header_row,
+                name,
+                _(
+                    "%(hour)s時台の受付件数とうち総合窓口での処理件数の列は対にしてください"
+                    "（「%(column)s」の列がありません）。"
+                )
+                % {"hour": _wide_hour(name)[0], "column": name},
+            )
+        if unpaired:
+            return
+        seen: dict[tuple, int] = {}
+        for row in sheet.rows:
+            if row.has_errors:
+                continue
+            site, day = row.get(SITE), row.get(DAY)
+            if (site.id, day) in seen:
+                result.error(
+                    row.number,
+                    DAY,
+                    _("%(row)s行目と同じ日・窓口です。1行にまとめてください。")
+                    % {"row": seen[site.id, day]},
+                )
+                continue
+            seen[site.id, day] = row.number
+            for hour in hours:
+                received = row.get(received_column(hour)) or 0
+                handled = row.get(handled_column(hour)) or 0
+                # every hour, 0 too: a row of empty hours still replaces its day
+                yield row.number, site, day, hour, received, handled, handled_column(hour)
 
     def build(self, sheet: ParsedTable, result: Result) -> None:
         days: dict[tuple, dict] = {}  # (site, day) → {hour: (received, handled, row)}
         first_row: dict[tuple, int] = {}
         sites = {}
-        for row in sheet.rows:
-            if row.has_errors:
+        refused_days = set()
+        for number, site, day, hour, received, handled, column in self._hours(sheet, result):
+            if (number, day) in refused_days:
                 continue
-            site, day, hour = row.get(SITE), row.get(DAY), row.get(HOUR_OF_DAY)
-            received, handled = row.get(RECEIVED), row.get(HANDLED)
             refused = site.refuse_day(day)
             if refused:
-                result.error(row.number, DAY, refused)
+                result.error(number, DAY, refused)
+                refused_days.add((number, day))
                 continue
             if handled > received:
                 result.error(
-                    row.number,
-                    HANDLED,
+                    number,
+                    HANDLED if column == HOUR_OF_DAY else column,
                     _(
                         "うち総合窓口での処理件数（%(handled)s）が受付件数（%(received)s）を超えています。"
                     )
@@ -286,14 +428,14 @@ class HourlyTallyImporter(Importer):
             hours = days.setdefault((site.id, day), {})
             if hour in hours:
                 result.error(
-                    row.number,
+                    number,
                     HOUR_OF_DAY,
                     _("%(row)s行目と同じ日・窓口・時間帯です。1行にまとめてください。")
                     % {"row": hours[hour][2]},
                 )
                 continue
-            hours[hour] = (received, handled, row.number)
-            first_row.setdefault((site.id, day), row.number)
+            hours[hour] = (received, handled, number)
+            first_row.setdefault((site.id, day), number)
             sites[site.id] = site
         if result.errors or not days:
             return
@@ -695,26 +837,12 @@ class PaymentImporter(Importer):
     def declared_columns(self):
         if not hasattr(self, "_columns"):
             self._columns = [
-                Column(PAID_ON, parse_date, required=True, blank=False),
-                Column(
-                    SITE,
-                    choice(list(Site.objects.all()), lambda s: s.name),
-                    required=True,
-                    blank=False,
-                ),
-                Column(
-                    METHOD,
-                    choice(list(PaymentMethod.objects.all()), lambda m: m.name),
-                    required=True,
-                    blank=False,
-                ),
+                _needed(PAID_ON, parse_date),
+                _named(SITE, Site.objects.all()),
+                _named(METHOD, PaymentMethod.objects.all()),
                 Column(PURPOSE, choice(list(PaymentPurpose), lambda p: str(p.label))),
-                Column(
-                    COUNT, integer, required=True, blank=False, min_value=0, max_value=MAX_COUNT
-                ),
-                Column(
-                    AMOUNT, integer, required=True, blank=False, min_value=0, max_value=MAX_AMOUNT
-                ),
+                _count(COUNT),
+                _count(AMOUNT, MAX_AMOUNT),
             ]
         return self._columns
 
