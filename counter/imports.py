@@ -12,6 +12,10 @@ cell refused with its row and column, nothing written unless the whole file is g
   columns and checks (``stream_receptions``).
 - Payments: one row per day, site, method and purpose (the natural key): a row already stored
   is changed in place, never added twice.
+- Hourly tallies (systems with no row per reception): a long layout (a row per hour) or a wide
+  one (a row per site and day, a column per hour), told from the header; the file's (site,
+  day)s replace their tallies. Payments and hourly tallies from a path (the nightly commands)
+  are streamed in chunks through the same importers (``import_file``).
 
 The columns are documented in the README; ``docs/counter_receptions_sample.csv`` is a sample.
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -52,10 +57,10 @@ from dataimport.imports import (
     choice,
     clean_text,
     compare,
+    find_header,
     integer,
     lock_for_apply,
     normalise_label,
-    prepare,
 )
 
 from . import services
@@ -221,6 +226,27 @@ class ReceptionImporter(Importer):
         writer.models.update({Reception, ReceptionTally})
 
 
+class ChunkedImporter(Importer):
+    """An importer whose ``build`` is ``collect`` over a sheet's rows, then ``finish``: the
+    nightly job (``import_file``) streams a file and calls ``collect`` once per chunk of rows
+    with the same ``state``, then ``finish`` once, so rules across rows (the same key twice, a
+    day replaced as a whole) hold across chunks as they do for a whole upload."""
+
+    def start(self) -> dict:
+        return {}
+
+    def collect(self, sheet: ParsedTable, result: Result, state: dict) -> None:
+        raise NotImplementedError
+
+    def finish(self, state: dict, result: Result) -> None:
+        raise NotImplementedError
+
+    def build(self, sheet: ParsedTable, result: Result) -> None:
+        state = self.start()
+        self.collect(sheet, result, state)
+        self.finish(state, result)
+
+
 # --- Hourly tallies: systems that give only counts per hour ---------------------------------
 
 HOUR_OF_DAY, RECEIVED, HANDLED = "時間帯", "受付件数", "うち総合窓口での処理件数"
@@ -256,7 +282,7 @@ def _wide_hour(header: str) -> tuple[int, bool] | None:
     return (hour, handled) if hour in HOURS else None
 
 
-class HourlyTallyImporter(Importer):
+class HourlyTallyImporter(ChunkedImporter):
     """Receptions counted per site, day and hour, for reception systems that write no row per
     reception. Stored as the same daily tallies (with their 24 hours) that the receptions make,
     so every figure reads them alike.
@@ -323,7 +349,7 @@ class HourlyTallyImporter(Importer):
             header
         )
 
-    def _hours(self, sheet: ParsedTable, result: Result) -> Iterator[tuple]:
+    def _hours(self, sheet: ParsedTable, result: Result, seen: dict) -> Iterator[tuple]:
         """(row, site, day, hour, received, handled, column of the hour) of either layout; a
         header that is neither, or lacks a column its layout needs, is refused at its row."""
         wide = {name: _wide_hour(name) for name in sheet.columns if _wide_hour(name) is not None}
@@ -382,7 +408,6 @@ class HourlyTallyImporter(Importer):
             )
         if unpaired:
             return
-        seen: dict[tuple, int] = {}
         for row in sheet.rows:
             if row.has_errors:
                 continue
@@ -402,12 +427,17 @@ class HourlyTallyImporter(Importer):
                 # every hour, 0 too: a row of empty hours still replaces its day
                 yield row.number, site, day, hour, received, handled, handled_column(hour)
 
-    def build(self, sheet: ParsedTable, result: Result) -> None:
-        days: dict[tuple, dict] = {}  # (site, day) → {hour: (received, handled, row)}
-        first_row: dict[tuple, int] = {}
-        sites = {}
+    def start(self) -> dict:
+        # (site, day) → {hour: (received, handled, row)}; its first row; the sites by id; the
+        # wide rows' (site, day) → row
+        return {"days": {}, "first_row": {}, "sites": {}, "rows": {}}
+
+    def collect(self, sheet: ParsedTable, result: Result, state: dict) -> None:
+        days, first_row, sites = state["days"], state["first_row"], state["sites"]
         refused_days = set()
-        for number, site, day, hour, received, handled, column in self._hours(sheet, result):
+        for number, site, day, hour, received, handled, column in self._hours(
+            sheet, result, state["rows"]
+        ):
             if (number, day) in refused_days:
                 continue
             refused = site.refuse_day(day)
@@ -437,6 +467,9 @@ class HourlyTallyImporter(Importer):
             hours[hour] = (received, handled, number)
             first_row.setdefault((site.id, day), number)
             sites[site.id] = site
+
+    def finish(self, state: dict, result: Result) -> None:
+        days, first_row, sites = state["days"], state["first_row"], state["sites"]
         if result.errors or not days:
             return
         site_ids, day_values = {k[0] for k in days}, {k[1] for k in days}
@@ -782,34 +815,64 @@ def stream_receptions(path: Path, *, dry_run: bool = False) -> StreamReport:
     return report
 
 
-# --- The nightly job for the smaller files (payments, hourly tallies) ------------------------
+# --- The nightly job for payments and hourly tallies: streamed in chunks ---------------------
 
-MAX_FILE_ROWS = 200_000  # a year of hourly tallies of 60 sites is about 150,000 rows
+CHUNK_ROWS = 5_000  # rows read, checked and collected at a time
 
 
-def import_file(importer: Importer, path: Path, *, dry_run: bool = False) -> Result:
+def _chunks(rows: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(itertools.islice(rows, size)):
+        yield chunk
+
+
+def import_file(importer: ChunkedImporter, path: Path, *, dry_run: bool = False) -> Result:
     """A file of payments or hourly tallies from a path (the nightly job), through the same
     machinery as the admin's upload: the same header search, title and total rows, cells read
-    by the importer's declared columns, the same ``build`` (preview) and ``write``. Written all
-    or nothing, under the same locks as an apply from the admin; nothing is written when the
-    result has an error or ``dry_run`` is set. Raises ``ImportFileError`` for an unreadable file.
+    by the importer's declared columns, the same rules (``collect``/``finish``, which are the
+    admin's ``build``) and ``write``. Written all or nothing, under the same locks as an apply
+    from the admin; nothing is written when the result has an error or ``dry_run`` is set.
+    Raises ``ImportFileError`` for an unreadable file.
 
-    These files hold one row per day and site (and method, or hour), so they are read whole
-    (up to ``MAX_FILE_ROWS``); the receptions' file is the one streamed."""
-    rows = []
-    for number, cells in stream_rows(path):
-        if number > MAX_FILE_ROWS:
-            raise ImportFileError(
-                _("行が多すぎます。%(max)s行までのファイルに分けてください。")
-                % {"max": f"{MAX_FILE_ROWS:,}"}
-            )
-        rows.append((number, [clean_text(cell) for cell in cells]))
-    is_csv = path.name.lower().endswith(".csv")
-    table = RawTable(rows=rows, source=path.suffix.lstrip(".").upper(), complete_rows=is_csv)
+    Streamed: the file is read row by row (``stream_rows``, as the receptions are) and checked
+    ``CHUNK_ROWS`` rows at a time, each chunk parsed under the file's header row; what is kept
+    between chunks is the importer's state (one entry per site and day, or per payment key: the
+    keys the file's rows must be compared with) and the result (its errors and changes), never
+    the file's rows."""
+    source = path.suffix.lstrip(".").upper()
+    is_csv = source == "CSV"
+    result = Result(filename=path.name)
+    result.source = source
+    state = importer.start()
+    header, data_rows = None, 0
     using = router.db_for_write(ReceptionTally)
     with transaction.atomic(using=using):
         lock_for_apply(importer, using)
-        result = prepare(importer, None, path.name, parsed={"table": table.as_data()})
+        for chunk in _chunks(stream_rows(path), CHUNK_ROWS):
+            rows = [(number, [clean_text(cell) for cell in cells]) for number, cells in chunk]
+            if header is None:
+                table = RawTable(rows=rows, source=source, complete_rows=is_csv)
+                sheet = find_header(importer, table, result)
+                if sheet is None:
+                    return result
+                header = next(row for row in rows if row[0] == sheet.header_row)
+            else:  # the same header above each chunk; its notices are the first chunk's
+                own = Result()
+                table = RawTable(rows=[header, *rows], source=source, complete_rows=is_csv)
+                sheet = find_header(importer, table, own)
+                result.errors.extend(own.errors)
+                for notice in own.notices:  # Result.notice keeps each once
+                    result.notice(notice)
+            data_rows += len(sheet.rows)
+            importer.collect(sheet, result, state)
+            if any(problem.row == header[0] for problem in result.errors):
+                break  # a header the rows cannot be read under: its errors are enough
+        if header is None:
+            result.error(None, None, _("ファイルが空です。"))
+            return result
+        if not data_rows:
+            result.notice(_("見出し行の下にデータの行がありません。"))
+        importer.finish(state, result)
+        result.errors[:] = list(dict.fromkeys(result.errors))  # a header's error once
         if result.errors or dry_run or not result.changes:
             return result
         writer = Writer(None, (_("夜間取込：%(file)s") % {"file": path.name})[:100])
@@ -822,7 +885,7 @@ def import_file(importer: Importer, path: Path, *, dry_run: bool = False) -> Res
 # --- Cashless payments ----------------------------------------------------------------------
 
 
-class PaymentImporter(Importer):
+class PaymentImporter(ChunkedImporter):
     key = "counter.payments"
     title = gettext_lazy("キャッシュレス決済")
     instructions = (
@@ -846,8 +909,11 @@ class PaymentImporter(Importer):
             ]
         return self._columns
 
-    def build(self, sheet: ParsedTable, result: Result) -> None:
-        wanted = {}
+    def start(self) -> dict:
+        return {"wanted": {}}  # (site, day, method, purpose) → the row's values
+
+    def collect(self, sheet: ParsedTable, result: Result, state: dict) -> None:
+        wanted = state["wanted"]
         for row in sheet.rows:
             if row.has_errors:
                 continue
@@ -873,6 +939,9 @@ class PaymentImporter(Importer):
                 )
                 continue
             wanted[key] = (row.number, site, day, method, purpose, count, amount)
+
+    def finish(self, state: dict, result: Result) -> None:
+        wanted = state["wanted"]
         if result.errors:
             return
         stored = {

@@ -451,3 +451,40 @@ def test_the_wide_sample_file_is_read_without_errors(source_data):
     assert "（2件の追加）" in out
     assert totals() == (64, 38)
     assert totals(selectors.CounterFilter(dt.date(2022, 10, 25), dt.date(2022, 10, 25))) == (77, 45)
+
+
+def test_the_commands_stream_in_chunks_and_keep_the_rules_across_chunks(
+    source_data, tmp_path, monkeypatch
+):
+    """Two rows a chunk: a day's hours in three chunks are still one day replaced as a whole,
+    the same payment in two chunks is refused, and a header's error is listed once."""
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    chunks = []
+    collect = imports.HourlyTallyImporter.collect
+
+    def counted(importer, sheet, result, state):
+        chunks.append([row.number for row in sheet.rows])
+        collect(importer, sheet, result, state)
+
+    monkeypatch.setattr(imports.HourlyTallyImporter, "collect", counted)
+    out = run("import_hourly_tallies", write(tmp_path, "h.csv", csv_bytes(HOURLY)))
+    assert "（1件の追加）" in out and "1行目はタイトル行" in out
+    assert len(chunks) == 4 and sorted(n for chunk in chunks for n in chunk) == [3, 4, 5, 6, 7]
+    assert totals() == (64, 38) and hours_of()[8] == (5, 3) and hours_of()[14] == (14, 8)
+
+    twice = [
+        PAY_HEADER,
+        "R4.10.24,本庁,PayPay,窓口手数料,3,900",
+        "R4.10.24,本庁,d払い,,1,300",
+        "R4.10.24,本庁,auPay,,1,300",
+        "令和4年10月24日,本庁,PayPay,,1,300",  # 5: row 2's payment again, in another chunk
+    ]
+    with pytest.raises(CommandError, match="5行目「決済日」：2行目と同じ日") as refused:
+        run("import_payments", write(tmp_path, "p.csv", csv_bytes(twice)))
+    assert "エラー1件" in str(refused.value)
+    assert not CashlessPayment.objects.filter(paid_on=DAY).exists()
+
+    unpaired = ["受付日,窓口,9時台", *[f"R4.10.{d},本庁,{d}" for d in range(24, 29)]]
+    with pytest.raises(CommandError) as refused:
+        run("import_hourly_tallies", write(tmp_path, "u.csv", csv_bytes(unpaired)))
+    assert "エラー1件" in str(refused.value) and "1行目「うち総合窓口9時台」" in str(refused.value)
