@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.japanese import wareki
+from core.widgets import EraDateInput
 
 from .selectors import SOURCE_PERIOD, CounterFilter, SiteAsOf
 
@@ -41,17 +42,18 @@ class CounterPeriodForm(forms.Form):
     the as-of day itself is read by ``reports.views.parse_as_of`` and shown beside them.
     """
 
-    start = forms.DateField(
-        label=_("期間の初日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("期間の末日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=_("期間の初日"), required=False, widget=EraDateInput)
+    end = forms.DateField(label=_("期間の末日"), required=False, widget=EraDateInput)
     site = forms.TypedChoiceField(
         label=_("窓口の場所"), required=False, coerce=int, empty_value=None, widget=SiteSelect
     )
 
     def __init__(self, data=None, *, sites: list[SiteAsOf]):
+        # An empty period field is the source period's day, and the picker shows it.
+        data = data.copy() if data is not None else {}
+        for key, day in zip(("start", "end"), SOURCE_PERIOD, strict=True):
+            if not data.get(key):
+                data[key] = day.isoformat()
         super().__init__(data)
         self.fields["site"].choices = [("", _("すべての場所"))] + [(s.id, s.name) for s in sites]
 

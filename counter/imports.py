@@ -12,6 +12,10 @@ cell refused with its row and column, nothing written unless the whole file is g
   columns and checks (``stream_receptions``).
 - Payments: one row per day, site, method and purpose (the natural key): a row already stored
   is changed in place, never added twice.
+- Hourly tallies (systems with no row per reception): a long layout (a row per hour) or a wide
+  one (a row per site and day, a column per hour), told from the header; the file's (site,
+  day)s replace their tallies. Payments and hourly tallies from a path (the nightly commands)
+  are streamed in chunks through the same importers (``import_file``).
 
 The columns are documented in the README; ``docs/counter_receptions_sample.csv`` is a sample.
 """
@@ -21,6 +25,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -51,10 +57,10 @@ from dataimport.imports import (
     choice,
     clean_text,
     compare,
+    find_header,
     integer,
     lock_for_apply,
     normalise_label,
-    prepare,
 )
 
 from . import services
@@ -101,16 +107,29 @@ def parse_handling(value: str) -> bool:
     return found
 
 
+def _needed(name: str, parse, *, required: bool = True) -> Column:
+    """A column every row fills (and, ``required``, that the header must name)."""
+    return Column(name, parse, required=required, blank=False)
+
+
+def _named(name: str, options, *, required: bool = True) -> Column:
+    """A column naming one of ``options`` (sites, methods) by its name; every row fills it."""
+    return _needed(name, choice(list(options), lambda o: o.name), required=required)
+
+
+def _count(name: str, maximum: int = MAX_COUNT, *, required: bool = True, blank: bool = False):
+    """A count or an amount: a whole number from 0 to ``maximum``."""
+    return Column(name, integer, required=required, blank=blank, min_value=0, max_value=maximum)
+
+
 def reception_columns() -> list[Column]:
     """The columns of a reception file (the sites and services are read once, here)."""
-    sites = list(Site.objects.all())
-    services_ = list(Service.objects.all())
     return [
-        Column(DAY, parse_date, required=True, blank=False),
-        Column(TIME, parse_time, required=True, blank=False),
-        Column(SITE, choice(sites, lambda s: s.name), required=True, blank=False),
-        Column(SERVICE, choice(services_, lambda s: s.name)),
-        Column(HANDLING, parse_handling, required=True, blank=False),
+        _needed(DAY, parse_date),
+        _needed(TIME, parse_time),
+        _named(SITE, Site.objects.all()),
+        Column(SERVICE, choice(list(Service.objects.all()), lambda s: s.name)),
+        _needed(HANDLING, parse_handling),
     ]
 
 
@@ -207,15 +226,71 @@ class ReceptionImporter(Importer):
         writer.models.update({Reception, ReceptionTally})
 
 
+class ChunkedImporter(Importer):
+    """An importer whose ``build`` is ``collect`` over a sheet's rows, then ``finish``: the
+    nightly job (``import_file``) streams a file and calls ``collect`` once per chunk of rows
+    with the same ``state``, then ``finish`` once, so rules across rows (the same key twice, a
+    day replaced as a whole) hold across chunks as they do for a whole upload."""
+
+    def start(self) -> dict:
+        return {}
+
+    def collect(self, sheet: ParsedTable, result: Result, state: dict) -> None:
+        raise NotImplementedError
+
+    def finish(self, state: dict, result: Result) -> None:
+        raise NotImplementedError
+
+    def build(self, sheet: ParsedTable, result: Result) -> None:
+        state = self.start()
+        self.collect(sheet, result, state)
+        self.finish(state, result)
+
+
 # --- Hourly tallies: systems that give only counts per hour ---------------------------------
 
 HOUR_OF_DAY, RECEIVED, HANDLED = "時間帯", "受付件数", "うち総合窓口での処理件数"
+HANDLED_SHORT = "うち総合窓口"
+# The wide layout's hour columns (after NFKC, no spaces): 8時台 / 8時 (receptions) and
+# うち総合窓口8時台 / 8時台（うち総合窓口） (of which handled at the general counter).
+WIDE_RECEIVED = re.compile(r"(\d{1,2})時台?(?:受付件数)?")
+WIDE_HANDLED = re.compile(
+    r"(?:うち総合窓口(?:での処理件数)?(\d{1,2})時台?)"
+    r"|(?:(\d{1,2})時台?\(?うち総合窓口(?:での処理件数)?\)?)"
+)
 
 
-class HourlyTallyImporter(Importer):
+def received_column(hour: int) -> str:
+    return _("%(hour)s時台") % {"hour": hour}
+
+
+def handled_column(hour: int) -> str:
+    return _("うち総合窓口%(hour)s時台") % {"hour": hour}
+
+
+def _wide_hour(header: str) -> tuple[int, bool] | None:
+    """(hour, of the handled) for a wide layout's hour header, or None."""
+    label = normalise_label(header)
+    match = WIDE_RECEIVED.fullmatch(label)
+    if match:
+        hour, handled = int(match.group(1)), False
+    else:
+        match = WIDE_HANDLED.fullmatch(label)
+        if match is None:
+            return None
+        hour, handled = int(match.group(1) or match.group(2)), True
+    return (hour, handled) if hour in HOURS else None
+
+
+class HourlyTallyImporter(ChunkedImporter):
     """Receptions counted per site, day and hour, for reception systems that write no row per
     reception. Stored as the same daily tallies (with their 24 hours) that the receptions make,
     so every figure reads them alike.
+
+    Two layouts, told apart by the header: the long one (a row per site, day and hour: 時間帯,
+    受付件数, うち総合窓口での処理件数) and the wide one (a row per site and day, a column per
+    hour: 8時台, 9時台 … with うち総合窓口8時台 … beside them; an empty hour cell is 0). Both
+    become the same (site, day) → {hour: (received, handled)} and are checked alike.
 
     The same file twice: the file's (site, day)s replace their stored tallies as a whole (an
     hour the file lacks for such a day is 0), so importing it again changes nothing. A (site,
@@ -228,8 +303,13 @@ class HourlyTallyImporter(Importer):
     title = gettext_lazy("時間帯別の受付件数")
     instructions = (
         gettext_lazy(
-            "受付システムが1時間ごとの件数だけを書き出す場合のファイルです。列：受付日・時間帯"
-            "（9、9時台、9:00-10:00 など）・窓口・受付件数・うち総合窓口での処理件数。"
+            "受付システムが1時間ごとの件数だけを書き出す場合のファイルです。縦長の形式は列："
+            "受付日・時間帯（9、9時台、9:00-10:00 など）・窓口・受付件数・"
+            "うち総合窓口での処理件数。"
+        ),
+        gettext_lazy(
+            "横長の形式（1日・窓口ごとに1行）は列：受付日・窓口・8時台・9時台…（受付件数）と"
+            "うち総合窓口8時台・うち総合窓口9時台…（うち総合窓口での処理件数）。空欄は0件です。"
         ),
         gettext_lazy(
             "ファイルにある日（窓口ごと）の件数は、ファイルの内容にまるごと置き換わります"
@@ -241,42 +321,134 @@ class HourlyTallyImporter(Importer):
     models = (Reception, ReceptionTally)
 
     def declared_columns(self):
+        # 時間帯 and the counts are not required by the header search: the wide layout has
+        # none of them (``build`` checks each layout's columns).
         if not hasattr(self, "_columns"):
             self._columns = [
-                Column(DAY, parse_date, required=True, blank=False),
-                Column(HOUR_OF_DAY, parse_hour, required=True, blank=False),
-                Column(
-                    SITE,
-                    choice(list(Site.objects.all()), lambda s: s.name),
-                    required=True,
-                    blank=False,
-                ),
-                Column(
-                    RECEIVED, integer, required=True, blank=False, min_value=0, max_value=MAX_COUNT
-                ),
-                Column(
-                    HANDLED, integer, required=True, blank=False, min_value=0, max_value=MAX_COUNT
-                ),
+                _needed(DAY, parse_date),
+                _needed(HOUR_OF_DAY, parse_hour, required=False),
+                _named(SITE, Site.objects.all()),
+                _count(RECEIVED, required=False),
+                _count(HANDLED, required=False),
             ]
         return self._columns
 
-    def build(self, sheet: ParsedTable, result: Result) -> None:
-        days: dict[tuple, dict] = {}  # (site, day) → {hour: (received, handled, row)}
-        first_row: dict[tuple, int] = {}
-        sites = {}
+    def column(self, header: str) -> Column | None:
+        found = super().column(header)
+        if found is not None:
+            return found
+        hour = _wide_hour(header)
+        if hour is None:
+            return None
+        name = handled_column(hour[0]) if hour[1] else received_column(hour[0])
+        return _count(name, required=False, blank=True)
+
+    def resembles_column(self, header: str) -> bool:
+        # 25時台, 8時半: an hour column that is not one hour of the day is refused, not ignored.
+        return bool(re.search(r"\d.*時", normalise_label(header))) or super().resembles_column(
+            header
+        )
+
+    def _hours(self, sheet: ParsedTable, result: Result, seen: dict) -> Iterator[tuple]:
+        """(row, site, day, hour, received, handled, column of the hour) of either layout; a
+        header that is neither, or lacks a column its layout needs, is refused at its row."""
+        wide = {name: _wide_hour(name) for name in sheet.columns if _wide_hour(name) is not None}
+        if sheet.has(HOUR_OF_DAY) or not wide:
+            missing = [c for c in (HOUR_OF_DAY, RECEIVED, HANDLED) if not sheet.has(c)]
+            if wide:
+                result.error(
+                    sheet.header_row,
+                    HOUR_OF_DAY,
+                    _(
+                        "「時間帯」の列と「8時台」のような時間帯ごとの列の両方があります。"
+                        "どちらか一方の形式にしてください。"
+                    ),
+                )
+                return
+            for column in missing:
+                result.error(
+                    sheet.header_row,
+                    column,
+                    _(
+                        "必須の列「%(column)s」がありません（横長の形式なら「8時台」のような"
+                        "時間帯ごとの列が必要です）。"
+                    )
+                    % {"column": column},
+                )
+            if missing:
+                return
+            for row in sheet.rows:
+                if not row.has_errors:
+                    yield (
+                        row.number,
+                        row.get(SITE),
+                        row.get(DAY),
+                        row.get(HOUR_OF_DAY),
+                        row.get(RECEIVED),
+                        row.get(HANDLED),
+                        HOUR_OF_DAY,
+                    )
+            return
+        hours = sorted({hour for hour, _handled in wide.values()})
+        unpaired = [
+            name
+            for hour in hours
+            for name in (received_column(hour), handled_column(hour))
+            if name not in wide
+        ]
+        for name in unpaired:
+            result.error(
+                sheet.header_row,
+                name,
+                _(
+                    "%(hour)s時台の受付件数とうち総合窓口での処理件数の列は対にしてください"
+                    "（「%(column)s」の列がありません）。"
+                )
+                % {"hour": _wide_hour(name)[0], "column": name},
+            )
+        if unpaired:
+            return
         for row in sheet.rows:
             if row.has_errors:
                 continue
-            site, day, hour = row.get(SITE), row.get(DAY), row.get(HOUR_OF_DAY)
-            received, handled = row.get(RECEIVED), row.get(HANDLED)
+            site, day = row.get(SITE), row.get(DAY)
+            if (site.id, day) in seen:
+                result.error(
+                    row.number,
+                    DAY,
+                    _("%(row)s行目と同じ日・窓口です。1行にまとめてください。")
+                    % {"row": seen[site.id, day]},
+                )
+                continue
+            seen[site.id, day] = row.number
+            for hour in hours:
+                received = row.get(received_column(hour)) or 0
+                handled = row.get(handled_column(hour)) or 0
+                # every hour, 0 too: a row of empty hours still replaces its day
+                yield row.number, site, day, hour, received, handled, handled_column(hour)
+
+    def start(self) -> dict:
+        # (site, day) → {hour: (received, handled, row)}; its first row; the sites by id; the
+        # wide rows' (site, day) → row
+        return {"days": {}, "first_row": {}, "sites": {}, "rows": {}}
+
+    def collect(self, sheet: ParsedTable, result: Result, state: dict) -> None:
+        days, first_row, sites = state["days"], state["first_row"], state["sites"]
+        refused_days = set()
+        for number, site, day, hour, received, handled, column in self._hours(
+            sheet, result, state["rows"]
+        ):
+            if (number, day) in refused_days:
+                continue
             refused = site.refuse_day(day)
             if refused:
-                result.error(row.number, DAY, refused)
+                result.error(number, DAY, refused)
+                refused_days.add((number, day))
                 continue
             if handled > received:
                 result.error(
-                    row.number,
-                    HANDLED,
+                    number,
+                    HANDLED if column == HOUR_OF_DAY else column,
                     _(
                         "うち総合窓口での処理件数（%(handled)s）が受付件数（%(received)s）を超えています。"
                     )
@@ -286,15 +458,18 @@ class HourlyTallyImporter(Importer):
             hours = days.setdefault((site.id, day), {})
             if hour in hours:
                 result.error(
-                    row.number,
+                    number,
                     HOUR_OF_DAY,
                     _("%(row)s行目と同じ日・窓口・時間帯です。1行にまとめてください。")
                     % {"row": hours[hour][2]},
                 )
                 continue
-            hours[hour] = (received, handled, row.number)
-            first_row.setdefault((site.id, day), row.number)
+            hours[hour] = (received, handled, number)
+            first_row.setdefault((site.id, day), number)
             sites[site.id] = site
+
+    def finish(self, state: dict, result: Result) -> None:
+        days, first_row, sites = state["days"], state["first_row"], state["sites"]
         if result.errors or not days:
             return
         site_ids, day_values = {k[0] for k in days}, {k[1] for k in days}
@@ -640,34 +815,64 @@ def stream_receptions(path: Path, *, dry_run: bool = False) -> StreamReport:
     return report
 
 
-# --- The nightly job for the smaller files (payments, hourly tallies) ------------------------
+# --- The nightly job for payments and hourly tallies: streamed in chunks ---------------------
 
-MAX_FILE_ROWS = 200_000  # a year of hourly tallies of 60 sites is about 150,000 rows
+CHUNK_ROWS = 5_000  # rows read, checked and collected at a time
 
 
-def import_file(importer: Importer, path: Path, *, dry_run: bool = False) -> Result:
+def _chunks(rows: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(itertools.islice(rows, size)):
+        yield chunk
+
+
+def import_file(importer: ChunkedImporter, path: Path, *, dry_run: bool = False) -> Result:
     """A file of payments or hourly tallies from a path (the nightly job), through the same
     machinery as the admin's upload: the same header search, title and total rows, cells read
-    by the importer's declared columns, the same ``build`` (preview) and ``write``. Written all
-    or nothing, under the same locks as an apply from the admin; nothing is written when the
-    result has an error or ``dry_run`` is set. Raises ``ImportFileError`` for an unreadable file.
+    by the importer's declared columns, the same rules (``collect``/``finish``, which are the
+    admin's ``build``) and ``write``. Written all or nothing, under the same locks as an apply
+    from the admin; nothing is written when the result has an error or ``dry_run`` is set.
+    Raises ``ImportFileError`` for an unreadable file.
 
-    These files hold one row per day and site (and method, or hour), so they are read whole
-    (up to ``MAX_FILE_ROWS``); the receptions' file is the one streamed."""
-    rows = []
-    for number, cells in stream_rows(path):
-        if number > MAX_FILE_ROWS:
-            raise ImportFileError(
-                _("行が多すぎます。%(max)s行までのファイルに分けてください。")
-                % {"max": f"{MAX_FILE_ROWS:,}"}
-            )
-        rows.append((number, [clean_text(cell) for cell in cells]))
-    is_csv = path.name.lower().endswith(".csv")
-    table = RawTable(rows=rows, source=path.suffix.lstrip(".").upper(), complete_rows=is_csv)
+    Streamed: the file is read row by row (``stream_rows``, as the receptions are) and checked
+    ``CHUNK_ROWS`` rows at a time, each chunk parsed under the file's header row; what is kept
+    between chunks is the importer's state (one entry per site and day, or per payment key: the
+    keys the file's rows must be compared with) and the result (its errors and changes), never
+    the file's rows."""
+    source = path.suffix.lstrip(".").upper()
+    is_csv = source == "CSV"
+    result = Result(filename=path.name)
+    result.source = source
+    state = importer.start()
+    header, data_rows = None, 0
     using = router.db_for_write(ReceptionTally)
     with transaction.atomic(using=using):
         lock_for_apply(importer, using)
-        result = prepare(importer, None, path.name, parsed={"table": table.as_data()})
+        for chunk in _chunks(stream_rows(path), CHUNK_ROWS):
+            rows = [(number, [clean_text(cell) for cell in cells]) for number, cells in chunk]
+            if header is None:
+                table = RawTable(rows=rows, source=source, complete_rows=is_csv)
+                sheet = find_header(importer, table, result)
+                if sheet is None:
+                    return result
+                header = next(row for row in rows if row[0] == sheet.header_row)
+            else:  # the same header above each chunk; its notices are the first chunk's
+                own = Result()
+                table = RawTable(rows=[header, *rows], source=source, complete_rows=is_csv)
+                sheet = find_header(importer, table, own)
+                result.errors.extend(own.errors)
+                for notice in own.notices:  # Result.notice keeps each once
+                    result.notice(notice)
+            data_rows += len(sheet.rows)
+            importer.collect(sheet, result, state)
+            if any(problem.row == header[0] for problem in result.errors):
+                break  # a header the rows cannot be read under: its errors are enough
+        if header is None:
+            result.error(None, None, _("ファイルが空です。"))
+            return result
+        if not data_rows:
+            result.notice(_("見出し行の下にデータの行がありません。"))
+        importer.finish(state, result)
+        result.errors[:] = list(dict.fromkeys(result.errors))  # a header's error once
         if result.errors or dry_run or not result.changes:
             return result
         writer = Writer(None, (_("夜間取込：%(file)s") % {"file": path.name})[:100])
@@ -680,7 +885,7 @@ def import_file(importer: Importer, path: Path, *, dry_run: bool = False) -> Res
 # --- Cashless payments ----------------------------------------------------------------------
 
 
-class PaymentImporter(Importer):
+class PaymentImporter(ChunkedImporter):
     key = "counter.payments"
     title = gettext_lazy("キャッシュレス決済")
     instructions = (
@@ -695,31 +900,20 @@ class PaymentImporter(Importer):
     def declared_columns(self):
         if not hasattr(self, "_columns"):
             self._columns = [
-                Column(PAID_ON, parse_date, required=True, blank=False),
-                Column(
-                    SITE,
-                    choice(list(Site.objects.all()), lambda s: s.name),
-                    required=True,
-                    blank=False,
-                ),
-                Column(
-                    METHOD,
-                    choice(list(PaymentMethod.objects.all()), lambda m: m.name),
-                    required=True,
-                    blank=False,
-                ),
+                _needed(PAID_ON, parse_date),
+                _named(SITE, Site.objects.all()),
+                _named(METHOD, PaymentMethod.objects.all()),
                 Column(PURPOSE, choice(list(PaymentPurpose), lambda p: str(p.label))),
-                Column(
-                    COUNT, integer, required=True, blank=False, min_value=0, max_value=MAX_COUNT
-                ),
-                Column(
-                    AMOUNT, integer, required=True, blank=False, min_value=0, max_value=MAX_AMOUNT
-                ),
+                _count(COUNT),
+                _count(AMOUNT, MAX_AMOUNT),
             ]
         return self._columns
 
-    def build(self, sheet: ParsedTable, result: Result) -> None:
-        wanted = {}
+    def start(self) -> dict:
+        return {"wanted": {}}  # (site, day, method, purpose) → the row's values
+
+    def collect(self, sheet: ParsedTable, result: Result, state: dict) -> None:
+        wanted = state["wanted"]
         for row in sheet.rows:
             if row.has_errors:
                 continue
@@ -745,6 +939,9 @@ class PaymentImporter(Importer):
                 )
                 continue
             wanted[key] = (row.number, site, day, method, purpose, count, amount)
+
+    def finish(self, state: dict, result: Result) -> None:
+        wanted = state["wanted"]
         if result.errors:
             return
         stored = {

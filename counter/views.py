@@ -65,7 +65,7 @@ def summary(request):
     the daily tallies.
     """
     as_of = parse_as_of(request)
-    form = CounterPeriodForm(request.GET or None, sites=selectors.site_list(as_of))
+    form = CounterPeriodForm(request.GET, sites=selectors.site_list(as_of))
     f = form.counter_filter()
     downloads = _downloads(as_of, f)
     wanted = request.GET.get("download")

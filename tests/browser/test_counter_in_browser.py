@@ -26,12 +26,23 @@ def test_viewer_changes_the_period_and_the_site_and_the_figures_and_charts_follo
     bars_before = hours.locator("g.point").count()
     assert not [text for text in console if "Content Security Policy" in text], console
 
+    # The pickers show the source period and the era date beside each, following the date typed.
+    start, end = page.get_by_label("期間の初日"), page.get_by_label("期間の末日")
+    assert (start.input_value(), end.input_value()) == ("2022-05-09", "2022-10-21")
+    assert page.locator("#id_start-era").inner_text() == "令和4年5月9日"
+    assert page.locator("#id_end-era").inner_text() == "令和4年10月21日"
+    assert page.get_by_label("時点", exact=True).input_value() != ""
+    assert page.locator("#as-of-date-era").inner_text().startswith("令和")
+
     # June only: fewer receptions, and the weekly line has fewer points.
-    page.get_by_label("期間の初日").fill("2022-06-01")
+    start.fill("2022-06-01")
+    assert page.locator("#id_start-era").inner_text() == "令和4年6月1日"
     page.get_by_label("期間の末日").fill("2022-06-30")
     page.get_by_role("button", name="表示", exact=True).click()
     page.wait_for_url("**start=2022-06-01**")
     assert page.locator("#counter-period-label").inner_text() == "令和4年6月1日～令和4年6月30日"
+    assert start.input_value() == "2022-06-01"
+    assert page.locator("#id_end-era").inner_text() == "令和4年6月30日"
     june = received.inner_text()
     assert june not in ("13,796件", "0件")
     hours.and_(page.locator("[data-drawn=true]")).wait_for()
@@ -53,6 +64,7 @@ def test_viewer_changes_the_period_and_the_site_and_the_figures_and_charts_follo
     page.get_by_label("期間の初日").fill("2022-05-09")
     page.get_by_label("期間の末日").fill("2022-10-21")
     page.get_by_label("時点", exact=True).fill(EARLIER.isoformat())
+    assert page.locator("#as-of-date-era").inner_text() == "令和4年7月15日"
     page.get_by_role("button", name="表示", exact=True).click()
     page.wait_for_url(f"**as_of={EARLIER.isoformat()}**")
     assert page.locator("#counter-as-of").inner_text().startswith("令和4年7月15日時点")

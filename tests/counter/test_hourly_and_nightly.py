@@ -339,3 +339,152 @@ def test_the_sample_files_are_read_without_errors(source_data):
     assert totals() == (64, 38)
     out = run("import_payments", docs / "counter_payments_sample.csv")
     assert "（3件の追加）" in out
+
+
+# --- Hourly tallies, wide: one row per site and day, a column per hour ---------------------
+
+WIDE_HEADER = (
+    "受付日,窓口,8時台,９時台,10時,13時台,14時台,"
+    "うち総合窓口8時台,うち総合窓口９時台,10時台（うち総合窓口）,うち総合窓口13時台,うち総合窓口14時台"
+)
+WIDE = [
+    "総合窓口 時間帯別受付件数（令和4年10月24日）",
+    WIDE_HEADER,
+    "R4.10.24,本庁,5,12,１８,15,14,3,7,１１,9,8",
+    "合計,,5,12,18,15,14,3,7,11,9,8",
+]
+
+
+@pytest.mark.parametrize("kind", ["utf-8-sig", "utf-8", "cp932", "xlsx"])
+def test_a_wide_hourly_file_in_every_encoding_is_read_as_the_long_one(
+    source_data, editor_web, kind
+):
+    name, content = as_file(WIDE, kind)
+    preview = upload(editor_web, HOURLY_URL, name, content)
+    assert errors(preview) == []
+    assert [c.kind for c in result(preview).changes] == ["追加"]
+    apply(editor_web, preview)
+    assert totals() == (64, 38)
+    assert hours_of()[10] == (18, 11) and hours_of()[9] == (12, 7) and hours_of()[11] == (0, 0)
+    again = upload(editor_web, HOURLY_URL, name, content)
+    assert result(again).changes == []
+    # the long file of the same counts is no change either: one tally, whatever the layout
+    assert result(upload(editor_web, HOURLY_URL, "long.csv", csv_bytes(HOURLY))).changes == []
+
+
+def test_a_wide_row_replaces_its_day_and_empty_hours_are_zero(source_data, editor_web):
+    apply(editor_web, upload(editor_web, HOURLY_URL, "a.csv", csv_bytes(WIDE)))
+    corrected = ["受付日,窓口,9時,うち総合窓口9時", "R4.10.24,本庁,20,10"]
+    apply(editor_web, upload(editor_web, HOURLY_URL, "b.csv", csv_bytes(corrected)))
+    assert totals() == (20, 10)
+    assert hours_of()[10] == (0, 0) and hours_of()[9] == (20, 10)
+    empty = ["受付日,窓口,9時台,うち総合窓口9時台", "R4.10.24,本庁,,"]
+    preview = upload(editor_web, HOURLY_URL, "c.csv", csv_bytes(empty))
+    assert [c.kind for c in result(preview).changes] == ["変更"]
+    apply(editor_web, preview)
+    assert totals() == (0, 0)
+
+
+def test_bad_wide_hourly_cells_and_headers_are_named_by_row_and_column(source_data, editor_web):
+    lines = [
+        "受付日,窓口,9時台,10時台,うち総合窓口9時台,うち総合窓口10時台",
+        "R4.10.24,本庁,△5,3,0,1",  # 2: negative
+        "R4.10.24,本町,5,3,0,1",  # 3: unknown site
+        "R4.10.25,本庁,5,3,6,1",  # 4: more handled than received at 9
+        "R4.5.8,本庁,5,3,0,1",  # 5: before the counter opened
+        "R4.10.26,本庁,5,あ,0,1",  # 6: not a number
+    ]
+    preview = upload(editor_web, HOURLY_URL, "bad.csv", csv_bytes(lines))
+    assert {(row, column) for row, column, _m in errors(preview)} == {
+        (2, "9時台"),
+        (3, "窓口"),
+        (4, "うち総合窓口9時台"),
+        (5, "受付日"),
+        (6, "10時台"),
+    }
+    assert not result(preview).can_apply
+    dup = ["受付日,窓口,9時台,うち総合窓口9時台", "R4.10.24,本庁,5,3", "令和4年10月24日,本庁,6,3"]
+    assert errors(upload(editor_web, HOURLY_URL, "dup.csv", csv_bytes(dup))) == [
+        (3, "受付日", "2行目と同じ日・窓口です。1行にまとめてください。")
+    ]
+    headers = {
+        # an hour that is not one of the day, with values: refused, not ignored
+        "受付日,窓口,9時台,25時台,うち総合窓口9時台\nR4.10.24,本庁,5,1,3": (1, "25時台"),
+        # receptions without the handled counts of the hour
+        "受付日,窓口,9時台,10時台,うち総合窓口9時台\nR4.10.24,本庁,5,1,3": (
+            1,
+            "うち総合窓口10時台",
+        ),
+        # both layouts at once
+        "受付日,時間帯,窓口,受付件数,うち総合窓口での処理件数,9時台\nR4.10.24,9,本庁,5,3,5": (
+            1,
+            "時間帯",
+        ),
+        # neither: no 時間帯 and no hour columns
+        "受付日,窓口,受付件数,うち総合窓口での処理件数\nR4.10.24,本庁,5,3": (1, "時間帯"),
+    }
+    for text, where in headers.items():
+        preview = upload(editor_web, HOURLY_URL, "h.csv", csv_bytes(text.split("\n")))
+        assert where in {(row, column) for row, column, _m in errors(preview)}, text
+        assert not result(preview).can_apply
+    assert ReceptionTally.objects.filter(day__gt=dt.date(2022, 10, 21)).count() == 0
+
+
+@pytest.mark.parametrize("kind", ["utf-8-sig", "cp932", "xlsx"])
+def test_the_hourly_command_reads_wide_files_and_never_doubles(source_data, tmp_path, kind):
+    name, content = as_file(WIDE, kind)
+    path = write(tmp_path, name, content)
+    assert "時間帯別の受付件数を取り込みました（1件の追加）" in run("import_hourly_tallies", path)
+    assert "変更なし" in run("import_hourly_tallies", path)
+    assert totals() == (64, 38)
+    bad = write(
+        tmp_path,
+        "bad.csv",
+        csv_bytes(["受付日,窓口,9時台,うち総合窓口9時台", "R4.10.24,本庁,-1,0"]),
+    )
+    assert exit_code("import_hourly_tallies", bad) == 1
+
+
+def test_the_wide_sample_file_is_read_without_errors(source_data):
+    docs = settings.BASE_DIR / "docs"
+    out = run("import_hourly_tallies", docs / "counter_hourly_wide_sample.csv")
+    assert "（2件の追加）" in out
+    assert totals() == (64, 38)
+    assert totals(selectors.CounterFilter(dt.date(2022, 10, 25), dt.date(2022, 10, 25))) == (77, 45)
+
+
+def test_the_commands_stream_in_chunks_and_keep_the_rules_across_chunks(
+    source_data, tmp_path, monkeypatch
+):
+    """Two rows a chunk: a day's hours in three chunks are still one day replaced as a whole,
+    the same payment in two chunks is refused, and a header's error is listed once."""
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    chunks = []
+    collect = imports.HourlyTallyImporter.collect
+
+    def counted(importer, sheet, result, state):
+        chunks.append([row.number for row in sheet.rows])
+        collect(importer, sheet, result, state)
+
+    monkeypatch.setattr(imports.HourlyTallyImporter, "collect", counted)
+    out = run("import_hourly_tallies", write(tmp_path, "h.csv", csv_bytes(HOURLY)))
+    assert "（1件の追加）" in out and "1行目はタイトル行" in out
+    assert len(chunks) == 4 and sorted(n for chunk in chunks for n in chunk) == [3, 4, 5, 6, 7]
+    assert totals() == (64, 38) and hours_of()[8] == (5, 3) and hours_of()[14] == (14, 8)
+
+    twice = [
+        PAY_HEADER,
+        "R4.10.24,本庁,PayPay,窓口手数料,3,900",
+        "R4.10.24,本庁,d払い,,1,300",
+        "R4.10.24,本庁,auPay,,1,300",
+        "令和4年10月24日,本庁,PayPay,,1,300",  # 5: row 2's payment again, in another chunk
+    ]
+    with pytest.raises(CommandError, match="5行目「決済日」：2行目と同じ日") as refused:
+        run("import_payments", write(tmp_path, "p.csv", csv_bytes(twice)))
+    assert "エラー1件" in str(refused.value)
+    assert not CashlessPayment.objects.filter(paid_on=DAY).exists()
+
+    unpaired = ["受付日,窓口,9時台", *[f"R4.10.{d},本庁,{d}" for d in range(24, 29)]]
+    with pytest.raises(CommandError) as refused:
+        run("import_hourly_tallies", write(tmp_path, "u.csv", csv_bytes(unpaired)))
+    assert "エラー1件" in str(refused.value) and "1行目「うち総合窓口9時台」" in str(refused.value)

@@ -8,9 +8,10 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from counter.models import Site
-from tests.meetings.html import by_id, page, text
+from tests.meetings.html import attr, by_id, page, text
 
 from .helpers import more_payments, more_sites, more_tallies
 
@@ -70,6 +71,25 @@ def test_changing_the_period_and_the_site_changes_the_figures(viewer_client, sou
     root = page(viewer_client.get(URL, {"site": nomura.pk}))
     assert figure_value(root, "counter_received") == "0件"
     assert figure_value(root, "counter_rate") == "－"
+
+
+def _picker(root, id_: str) -> tuple[str, str]:
+    """A date picker's value and the era date written beside it."""
+    field = by_id(root, id_)
+    assert attr(field, "type") == "date" and attr(field, "aria-describedby") == f"{id_}-era"
+    return attr(field, "value"), text(by_id(root, f"{id_}-era")).strip()
+
+
+def test_the_period_and_as_of_pickers_show_their_dates_and_era_dates(viewer_client, source_data):
+    root = page(viewer_client.get(URL))  # the source period by default, as of today
+    assert _picker(root, "id_start") == ("2022-05-09", "令和4年5月9日")
+    assert _picker(root, "id_end") == ("2022-10-21", "令和4年10月21日")
+    value, era = _picker(root, "as-of-date")
+    assert value == timezone.localdate().isoformat() and era.startswith("令和")
+    root = page(viewer_client.get(URL, {"start": "2022-06-01", "end": "", "as_of": "2022-07-15"}))
+    assert _picker(root, "id_start") == ("2022-06-01", "令和4年6月1日")
+    assert _picker(root, "id_end") == ("2022-10-21", "令和4年10月21日")  # empty: the source's
+    assert _picker(root, "as-of-date") == ("2022-07-15", "令和4年7月15日")
 
 
 def test_a_period_that_ends_before_it_starts_is_refused_with_a_message(viewer_client, source_data):

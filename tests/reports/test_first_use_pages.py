@@ -84,7 +84,7 @@ def test_the_dashboard_has_one_form_with_one_button_and_the_era_date(viewer_clie
     )[0]
     assert head.count("<form") == 1 and head.count("<button") == 1
     assert "<h1>令和4年11月1日時点の状況</h1>" in head
-    assert re.search(r'<output id="as-of-era"[^>]*>令和4年11月1日</output>', head)
+    assert re.search(r'<output id="as-of-date-era"[^>]*>令和4年11月1日</output>', head)
     assert 'value="2022-11-01" data-era="令和4年11月1日" selected' in head
     # The plain date's Excel is named and labelled by the date, not as a meeting's papers.
     assert "Excel（令和4年11月1日時点の状況）をダウンロード" in head and "会議資料" not in head
