@@ -488,3 +488,21 @@ def test_the_commands_stream_in_chunks_and_keep_the_rules_across_chunks(
     with pytest.raises(CommandError) as refused:
         run("import_hourly_tallies", write(tmp_path, "u.csv", csv_bytes(unpaired)))
     assert "エラー1件" in str(refused.value) and "1行目「うち総合窓口9時台」" in str(refused.value)
+
+
+@pytest.mark.django_db
+def test_the_commands_list_errors_in_the_files_order(source_data, tmp_path):
+    """A check that spans rows (handled over received) finds its row after the last row is read;
+    the message still lists the errors from the top of the file down."""
+    lines = [
+        "受付日,窓口,8時台,うち総合窓口8時台",
+        "R4.5.10,本庁,5,7",  # 2: more handled than received (checked once the day is whole)
+        "R4.5.11,本庁,-1,0",  # 3: negative
+        "R4.5.12,本庁,3",  # 4: cut short
+    ]
+    with pytest.raises(CommandError) as refused:
+        run("import_hourly_tallies", write(tmp_path, "bad.csv", csv_bytes(lines)))
+    message = str(refused.value)
+    assert "エラー3件" in message
+    rows = [message.index(f"{n}行目") for n in (2, 3, 4)]
+    assert rows == sorted(rows)

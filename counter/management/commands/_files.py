@@ -9,6 +9,11 @@ from django.core.management.base import BaseCommand, CommandError
 from counter.imports import MAX_ERRORS_LISTED, ImportFileError, import_file
 
 
+def in_file_order(problems):
+    """Header problems (no row) first, then by row; a row's problems as they were found."""
+    return sorted(problems, key=lambda problem: (problem.row is not None, problem.row or 0))
+
+
 @dataclass
 class Outcome:
     """What a command prints: notices, the refused rows (the first ``MAX_ERRORS_LISTED``) and
@@ -41,7 +46,8 @@ class FileImportCommand(BaseCommand):
             verb = "確認しました（変更なし）"
         return Outcome(
             notices=[f"お知らせ：{notice}" for notice in result.notices],
-            errors=[str(problem) for problem in result.errors[:MAX_ERRORS_LISTED]],
+            # In the file's order (checks that span rows find theirs after the last row is read).
+            errors=[str(problem) for problem in in_file_order(result.errors)[:MAX_ERRORS_LISTED]],
             error_count=len(result.errors),
             done=f"{self.what}を{verb}（{result.summary}）",
         )
