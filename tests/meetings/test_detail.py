@@ -195,7 +195,7 @@ def test_history_lists_the_loaded_meeting_its_three_points_and_agenda_paper(
     lines = [text(li) for li in by_tag(content, "li")]
 
     assert row["操作"] == "資料から読込（令和4年11月24日）"
-    assert row["日時"] == "令和4年11月24日 09:00"
+    assert row["日時"] == "令和4年11月24日"  # the paper's day; the load's time is nobody's
     assert row["対象"].startswith("会議「")
     assert sum(line.startswith("会議内容：") for line in lines) == 3
     assert sum(line.startswith("重要計画付議(報告)書：") for line in lines) == 1
